@@ -1,0 +1,73 @@
+# Ketamine Therapy, Explained: set-up, tests and builds.
+# `make lab` and `make test` each set everything up on a fresh machine.
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+LOCK   := requirements/lock.txt
+STAMP  := $(VENV)/.installed
+NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
+# JupyterLab refuses to run as root unless told; pass the flag only then.
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
+LAB_ARGS ?=
+PYTEST_ARGS ?=
+export PYTHONHASHSEED := 0
+export MPLBACKEND := Agg
+
+.PHONY: lab test execute figures bench lock setup clean help
+
+help:
+	@echo "make lab      set up, then open the course in JupyterLab"
+	@echo "make test     set up, then run every test (unit, data, notebooks)"
+	@echo "make execute  re-run every notebook in place and store its outputs"
+	@echo "make figures  regenerate figures/ from code"
+	@echo "make bench    measure slider latency and import time -> BENCHMARKS.md"
+	@echo "make lock     re-pin requirements/lock.txt from pyproject.toml"
+
+setup: $(STAMP)
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 10))' 2>/dev/null || { \
+	  echo "error: this course needs Python 3.10 or newer, found: $$($(PYTHON) --version 2>&1 || echo 'no $(PYTHON)')." >&2; \
+	  echo "       Install Python 3.10+ or run: make PYTHON=/path/to/python3.11 ..." >&2; exit 1; }
+	@$(PYTHON) -m venv --help >/dev/null 2>&1 || { \
+	  echo "error: '$(PYTHON) -m venv' is missing (Debian/Ubuntu: apt-get install python3-venv)." >&2; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+
+# Installs exactly the versions in the lock file (pip constraints), so the
+# course does not change when a dependency releases.
+$(STAMP): $(BIN)/python pyproject.toml $(LOCK)
+	$(BIN)/python -m pip install --quiet --upgrade "pip>=23.1"
+	$(BIN)/python -m pip install --quiet -c $(LOCK) -e ".[test]"
+	@mkdir -p $(VENV)/share/jupyter/lab/settings
+	@cp scripts/lab_overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json
+	@touch $@
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab notebooks/00_start_here.ipynb $(ROOT_FLAG) $(LAB_ARGS)
+
+test: $(STAMP)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+execute: $(STAMP)
+	$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
+	  --ExecutePreprocessor.timeout=600 --ExecutePreprocessor.kernel_name=python3 $(NOTEBOOKS)
+	$(BIN)/python scripts/clean_notebooks.py $(NOTEBOOKS)
+
+figures: $(STAMP)
+	$(BIN)/python -m ketamine_course.diagrams figures
+
+bench: $(STAMP)
+	$(BIN)/python scripts/bench.py BENCHMARKS.md
+
+# Re-pin: resolve pyproject.toml's ranges in a scratch venv, record the result.
+lock:
+	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/python -m pip install --quiet --upgrade "pip>=23.1"
+	.lock-venv/bin/python -m pip install --quiet ".[test]"
+	{ echo "# Exact versions CI tested. Regenerate with 'make lock'."; \
+	  .lock-venv/bin/python -m pip freeze --exclude ketamine-course --exclude pip; } > $(LOCK)
+	rm -rf .lock-venv build src/*.egg-info
+
+clean:
+	rm -rf $(VENV) .pytest_cache build src/*.egg-info

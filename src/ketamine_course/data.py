@@ -1,0 +1,221 @@
+"""Load the course's data tables and check them against their schemas.
+
+Every table in ``data/`` has a ``source`` column whose keys must exist in
+``data/references.bib``, and every number has an explicit unit (in the column
+name or the data dictionary, ``data/README.md``). :func:`load_table` reads a
+table and validates it; a bad file raises a :class:`DataError` (a
+``ValueError``) that names the file, the row and the column.
+
+Row numbers in messages are the line numbers of the CSV file (the header is
+line 1), so a student can jump straight to the line.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+DATA_DIR = Path(__file__).resolve().parents[2] / "data"
+REFERENCES_FILE = "references.bib"
+_ISO_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+
+
+class DataError(ValueError):
+    """A data file does not match its schema."""
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a table: its type, unit and allowed values.
+
+    Parameters
+    ----------
+    name : str
+        Header in the CSV file.
+    kind : {"str", "int", "float", "date", "sources"}
+        ``date`` is ISO 8601 (``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``);
+        ``sources`` is one or more keys of ``references.bib`` separated by ``;``.
+    unit : str
+        Physical unit, or ``""`` for none.
+    required : bool
+        An empty cell is an error when True.
+    choices : tuple of str, optional
+        The only values allowed.
+    minimum, maximum : float, optional
+        Inclusive range for numbers (and for the year of a date).
+    """
+
+    name: str
+    kind: str = "str"
+    unit: str = ""
+    required: bool = True
+    choices: tuple[str, ...] | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class TableSchema:
+    """The schema of one CSV file in ``data/``."""
+
+    filename: str
+    columns: tuple[Column, ...]
+    description: str = ""
+    row_checks: tuple[Callable[[dict], str | None], ...] = field(default=())
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns)
+
+
+def _history_precision_matches(row: dict) -> str | None:
+    parts = {"year": 1, "month": 2, "day": 3}[row["date_precision"]]
+    if len(row["date"].split("-")) != parts:
+        return (f"column 'date_precision': '{row['date_precision']}' does not match "
+                f"date '{row['date']}'")
+    return None
+
+
+HISTORY = TableSchema(
+    filename="history.csv",
+    description="Milestones from the synthesis of ketamine to its use in psychiatry.",
+    columns=(
+        Column("date", "date", "ISO 8601 (YYYY, YYYY-MM or YYYY-MM-DD)", minimum=1950, maximum=2030,
+               description="When it happened, to the stated precision."),
+        Column("date_precision", choices=("year", "month", "day"),
+               description="How precisely the date is known."),
+        Column("category", choices=("chemistry", "anesthesia", "regulation",
+                                    "psychiatry_research", "safety"),
+               description="Theme, used by the timeline filter."),
+        Column("event", description="One-line headline."),
+        Column("detail", description="One or two sentences of detail."),
+        Column("status", choices=("confirmed", "secondary", "conflicting"),
+               description="How well the sources support it (FACTS.md levels)."),
+        Column("source", "sources", description="Keys in references.bib, separated by ';'."),
+        Column("note", required=False, description="Caveats, e.g. conflicting dates."),
+    ),
+    row_checks=(_history_precision_matches,),
+)
+
+#: Every table the course ships, by name (the file name without ``.csv``).
+SCHEMAS: dict[str, TableSchema] = {"history": HISTORY}
+
+
+def reference_keys(data_dir: Path | str | None = None) -> set[str]:
+    """The citation keys defined in ``references.bib``."""
+    path = Path(data_dir or DATA_DIR) / REFERENCES_FILE
+    if not path.exists():
+        raise DataError(f"{path.name}: file not found in {path.parent.name}/")
+    text = path.read_text(encoding="utf-8")
+    return set(re.findall(r"@\w+\s*\{\s*([^,\s]+)\s*,", text))
+
+
+def _convert(value: str, col: Column, where: str, keys: set[str]):
+    if col.kind == "str":
+        if col.choices is not None and value not in col.choices:
+            raise DataError(f"{where}: '{value}' is not one of {', '.join(col.choices)}")
+        return value
+    if col.kind == "sources":
+        found = [k.strip() for k in value.split(";") if k.strip()]
+        missing = [k for k in found if k not in keys]
+        if missing:
+            raise DataError(f"{where}: unknown source key '{missing[0]}' "
+                            f"(not defined in {REFERENCES_FILE})")
+        return tuple(found)
+    if col.kind == "date":
+        if not _ISO_DATE.match(value):
+            raise DataError(f"{where}: '{value}' is not an ISO date (YYYY, YYYY-MM or YYYY-MM-DD)")
+        number = float(value[:4])
+    elif col.kind in ("int", "float"):
+        try:
+            number = float(value)
+        except ValueError:
+            raise DataError(f"{where}: '{value}' is not a number ({col.unit or 'no unit'})") from None
+        if math.isnan(number) or math.isinf(number):
+            raise DataError(f"{where}: '{value}' is not a finite number")
+        if col.kind == "int" and not number.is_integer():
+            raise DataError(f"{where}: '{value}' is not a whole number")
+    else:  # pragma: no cover - schema bug, not data bug
+        raise TypeError(f"unknown column kind {col.kind!r}")
+    unit = f" {col.unit}" if col.unit and col.kind != "date" else ""
+    if col.minimum is not None and number < col.minimum or col.maximum is not None and number > col.maximum:
+        raise DataError(f"{where}: {value}{unit} is outside the allowed range "
+                        f"[{col.minimum}, {col.maximum}]{unit}")
+    if col.kind == "date":
+        return value
+    return int(number) if col.kind == "int" else number
+
+
+def validate_rows(rows: Iterable[dict], schema: TableSchema, keys: set[str],
+                  filename: str | None = None, first_line: int = 2) -> list[dict]:
+    """Check and convert raw CSV rows (strings) against ``schema``."""
+    filename = filename or schema.filename
+    out = []
+    for line, raw in enumerate(rows, start=first_line):
+        if None in raw or any(v is None for v in raw.values()):
+            raise DataError(f"{filename}, row {line}: wrong number of fields "
+                            f"(expected {len(schema.columns)})")
+        row = {}
+        for col in schema.columns:
+            value = (raw.get(col.name) or "").strip()
+            where = f"{filename}, row {line}, column '{col.name}'"
+            if not value:
+                if col.required:
+                    raise DataError(f"{where}: empty, but a value is required")
+                row[col.name] = None if col.kind in ("int", "float") else ("" if col.kind != "sources" else ())
+                continue
+            row[col.name] = _convert(value, col, where, keys)
+        for check in schema.row_checks:
+            problem = check(row)
+            if problem:
+                raise DataError(f"{filename}, row {line}, {problem}")
+        out.append(row)
+    return out
+
+
+def load_table(name: str, data_dir: Path | str | None = None) -> list[dict]:
+    """Load ``data/<name>.csv`` and validate it against its schema.
+
+    Parameters
+    ----------
+    name : str
+        Table name, one of :data:`SCHEMAS` (e.g. ``"history"``).
+    data_dir : path, optional
+        Folder holding the CSV and ``references.bib`` (default: the course's ``data/``).
+
+    Returns
+    -------
+    list of dict
+        One dict a row, values converted to their column types.
+
+    Raises
+    ------
+    DataError
+        A ``ValueError`` naming the file, row and column of the first problem.
+    """
+    if name not in SCHEMAS:
+        raise DataError(f"unknown table '{name}'; known tables: {', '.join(sorted(SCHEMAS))}")
+    schema = SCHEMAS[name]
+    folder = Path(data_dir or DATA_DIR)
+    path = folder / schema.filename
+    if not path.exists():
+        raise DataError(f"{schema.filename}: file not found in {folder.name}/")
+    keys = reference_keys(folder)
+    with path.open(newline="", encoding="utf-8") as fh:
+        reader = csv.DictReader(fh, strict=True)
+        header = reader.fieldnames or []
+        missing = [c for c in schema.names if c not in header]
+        if missing:
+            raise DataError(f"{schema.filename}, row 1: missing column(s) {', '.join(missing)}")
+        extra = [c for c in header if c not in schema.names]
+        if extra:
+            raise DataError(f"{schema.filename}, row 1: unexpected column(s) {', '.join(extra)}")
+        try:
+            return validate_rows(reader, schema, keys, schema.filename)
+        except csv.Error as exc:
+            raise DataError(f"{schema.filename}, row {reader.line_num}: malformed CSV ({exc})") from None

@@ -1,0 +1,155 @@
+"""The data tables load, cite known sources, and reject bad input clearly."""
+
+import csv
+import shutil
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ketamine_course import data
+
+from .conftest import DATA
+
+
+@pytest.fixture
+def data_copy(tmp_path):
+    for f in DATA.iterdir():
+        if f.suffix in (".csv", ".bib"):
+            shutil.copy(f, tmp_path / f.name)
+    return tmp_path
+
+
+def _edit_history(folder, row_index, column, value):
+    path = folder / "history.csv"
+    rows = list(csv.DictReader(path.open(newline="")))
+    rows[row_index][column] = value
+    with path.open("w", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+@pytest.mark.parametrize("name", sorted(data.SCHEMAS))
+def test_every_table_loads_and_cites_known_sources(name):
+    rows = data.load_table(name)
+    assert rows
+    keys = data.reference_keys()
+    for row in rows:
+        assert row["source"], "every row needs a source"
+        assert set(row["source"]) <= keys
+
+
+def test_every_csv_in_data_has_a_schema():
+    assert {p.name for p in DATA.glob("*.csv")} == {s.filename for s in data.SCHEMAS.values()}
+
+
+def test_history_content():
+    rows = data.load_table("history")
+    by_event = {r["event"]: r for r in rows}
+    assert by_event["Ketamine is first synthesised"]["date"] == "1962"
+    schedule = next(r for r in rows if "Schedule III" in r["event"])
+    assert schedule["date"] == "1999-08-12" and schedule["date_precision"] == "day"
+    spravato = next(r for r in rows if r["date"] == "2019-03-05")
+    assert "Spravato" in spravato["event"]
+    fda = next(r for r in rows if "FDA approves ketamine" in r["event"])
+    assert fda["status"] == "conflicting" and "1969" in fda["note"] and "1971" in fda["note"]
+    assert {r["category"] for r in rows} == {"chemistry", "anesthesia", "regulation",
+                                             "psychiatry_research", "safety"}
+    dates = [r["date"] for r in rows]
+    assert dates == sorted(dates), "milestones are listed in date order"
+
+
+def test_unknown_source_key_names_file_row_and_column(data_copy):
+    _edit_history(data_copy, 2, "source", "nosuchkey2099")
+    with pytest.raises(ValueError, match=r"history\.csv, row 4, column 'source': unknown source key 'nosuchkey2099'"):
+        data.load_table("history", data_copy)
+
+
+def test_out_of_range_date(data_copy):
+    _edit_history(data_copy, 0, "date", "1850")
+    with pytest.raises(ValueError, match=r"row 2, column 'date': 1850 is outside the allowed range \[1950, 2030\]"):
+        data.load_table("history", data_copy)
+
+
+def test_bad_date_format(data_copy):
+    _edit_history(data_copy, 0, "date", "19x2")
+    with pytest.raises(ValueError, match=r"row 2, column 'date': '19x2' is not an ISO date"):
+        data.load_table("history", data_copy)
+
+
+def test_precision_must_match_date(data_copy):
+    _edit_history(data_copy, 0, "date_precision", "day")
+    with pytest.raises(ValueError, match=r"row 2, column 'date_precision'"):
+        data.load_table("history", data_copy)
+
+
+def test_unknown_category(data_copy):
+    _edit_history(data_copy, 1, "category", "astrology")
+    with pytest.raises(ValueError, match=r"row 3, column 'category': 'astrology' is not one of"):
+        data.load_table("history", data_copy)
+
+
+def test_empty_required_cell(data_copy):
+    _edit_history(data_copy, 1, "event", "")
+    with pytest.raises(ValueError, match=r"row 3, column 'event': empty, but a value is required"):
+        data.load_table("history", data_copy)
+
+
+def test_malformed_csv_wrong_field_count(data_copy):
+    path = data_copy / "history.csv"
+    path.write_text(path.read_text() + "2030,year,safety,too few fields\n")
+    with pytest.raises(ValueError, match=r"history\.csv, row \d+: wrong number of fields"):
+        data.load_table("history", data_copy)
+
+
+def test_malformed_csv_unclosed_quote(data_copy):
+    path = data_copy / "history.csv"
+    path.write_text(path.read_text() + '2024,year,safety,"unclosed,quote\n')
+    with pytest.raises(ValueError, match=r"history\.csv"):
+        data.load_table("history", data_copy)
+
+
+def test_missing_column(data_copy):
+    path = data_copy / "history.csv"
+    lines = path.read_text().splitlines()
+    path.write_text("\n".join(line.rsplit(",", 1)[0] if i == 0 else line for i, line in enumerate(lines)))
+    with pytest.raises(ValueError, match=r"history\.csv, row 1: missing column\(s\) note"):
+        data.load_table("history", data_copy)
+
+
+def test_missing_bibliography(data_copy):
+    (data_copy / "references.bib").unlink()
+    with pytest.raises(ValueError, match=r"references\.bib: file not found"):
+        data.load_table("history", data_copy)
+
+
+def test_unknown_table():
+    with pytest.raises(ValueError, match="unknown table 'nope'; known tables: history"):
+        data.load_table("nope")
+
+
+NUMBER = data.TableSchema("n.csv", (data.Column("dose_mg", "float", "mg", minimum=0, maximum=500),
+                                    data.Column("source", "sources")))
+
+
+@given(st.floats(min_value=0, max_value=500, allow_nan=False))
+def test_numbers_in_range_pass(value):
+    row = data.validate_rows([{"dose_mg": repr(value), "source": "berman2000"}], NUMBER, {"berman2000"})
+    assert row[0]["dose_mg"] == pytest.approx(value)
+
+
+@given(st.one_of(st.floats(max_value=-1e-9), st.floats(min_value=500.0001), st.just(float("nan"))))
+@settings(max_examples=60)
+def test_numbers_out_of_range_or_nan_fail_with_unit(value):
+    with pytest.raises(ValueError, match=r"n\.csv, row 2, column 'dose_mg'"):
+        data.validate_rows([{"dose_mg": repr(value), "source": "berman2000"}], NUMBER, {"berman2000"})
+
+
+@given(st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789_", min_size=1, max_size=20))
+def test_any_key_not_in_the_bibliography_fails(key):
+    keys = {"berman2000"}
+    if key in keys:
+        return
+    with pytest.raises(ValueError, match=f"unknown source key '{key}'"):
+        data.validate_rows([{"dose_mg": "1", "source": f"berman2000; {key}"}], NUMBER, keys)

@@ -1,0 +1,110 @@
+"""Structure checks on the committed notebooks (nbval checks their outputs).
+
+Each notebook must have been saved after "restart and run all", carry the
+course template, keep widget cells out of strict output comparison, and leak
+no machine-specific paths.
+"""
+
+import getpass
+import json
+import re
+
+import pytest
+
+from ketamine_course import course
+
+from .conftest import NOTEBOOKS, ROOT
+
+IDS = [p.name for p in NOTEBOOKS]
+ABSOLUTE_PATH = re.compile(r"(?<![\w.])/(work|tmp|root|home|Users|farm|opt|usr)/|[A-Z]:\\\\")
+TEMPLATE = ("learning objectives", "estimated time", "disclaimer", "summary", "references")
+
+
+def _load(path):
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _code_cells(nb):
+    return [c for c in nb["cells"] if c["cell_type"] == "code"]
+
+
+def _text(cell):
+    return "".join(cell["source"])
+
+
+def test_there_are_notebooks():
+    assert NOTEBOOKS and NOTEBOOKS[0].name == "00_start_here.ipynb"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_saved_after_restart_and_run_all(path):
+    cells = _code_cells(_load(path))
+    assert [c["execution_count"] for c in cells] == list(range(1, len(cells) + 1))
+    for i, cell in enumerate(cells):
+        assert not [o for o in cell["outputs"] if o["output_type"] == "error"], f"code cell {i} has an error"
+        stderr = [o for o in cell["outputs"] if o.get("name") == "stderr"]
+        assert not stderr, f"code cell {i} wrote to stderr: {stderr[0]['text'][:200]}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_no_absolute_paths_or_user_names_in_outputs(path):
+    user = getpass.getuser()
+    for i, cell in enumerate(_code_cells(_load(path))):
+        for out in cell["outputs"]:
+            text = json.dumps({k: v for k, v in out.get("data", out).items()
+                               if not k.startswith("image/")})
+            assert not ABSOLUTE_PATH.search(text), f"cell {i}: absolute path in output"
+            if user not in ("root", "runner", "jovyan"):
+                assert user not in text, f"cell {i}: user name in output"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_template_sections(path):
+    nb = _load(path)
+    markdown = [_text(c) for c in nb["cells"] if c["cell_type"] == "markdown"]
+    first = markdown[0].lower()
+    assert markdown[0].startswith("# "), "the first cell holds the title"
+    for section in ("learning objectives", "estimated time", "disclaimer"):
+        assert section in first, f"the top cell lacks '{section}'"
+    assert "not medical advice" in first and "no dosing recommendation" in first
+    headings = [line.lower() for text in markdown for line in text.splitlines() if line.startswith("#")]
+    for section in ("summary", "check yourself", "references"):
+        assert any(section in h for h in headings), f"no '{section}' heading"
+    assert any(h.startswith("## 1.") for h in headings), "sections are numbered"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_widget_cells_are_excluded_from_strict_comparison(path):
+    for i, cell in enumerate(_code_cells(_load(path))):
+        has_widget = any("application/vnd.jupyter.widget-view+json" in o.get("data", {})
+                         for o in cell["outputs"])
+        tags = cell.get("metadata", {}).get("tags", [])
+        if has_widget:
+            assert "nbval-ignore-output" in tags, f"code cell {i} shows a widget but is not tagged"
+            fallback = [o for o in cell["outputs"] if "image/png" in o.get("data", {})]
+            assert fallback, f"code cell {i}: the widget has no static figure for readers without a kernel"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_code_cells_stay_thin(path):
+    """Notebooks hold the story; the package holds the logic."""
+    for i, cell in enumerate(_code_cells(_load(path))):
+        src = _text(cell)
+        assert len(src.splitlines()) <= 12, f"code cell {i} is long: move the logic into the package"
+        assert not re.search(r"^\s*(def|class) ", src, flags=re.M) or "exercise" in src.lower(), \
+            f"code cell {i} defines functions: move them into the package"
+
+
+def test_course_map_links_every_available_notebook():
+    start = "".join(_text(c) for c in _load(NOTEBOOKS[0])["cells"])
+    readme = (ROOT / "README.md").read_text()
+    files = {p.name for p in NOTEBOOKS}
+    assert files == {l.filename for l in course.LESSONS if l.available}
+    for lesson in course.LESSONS:
+        for where, text in (("00_start_here", start), ("README.md", readme)):
+            if lesson.available:
+                assert f"({'notebooks/' if where == 'README.md' else ''}{lesson.filename})" in text, \
+                    f"{where} does not link {lesson.filename}"
+            else:
+                assert f"{lesson.filename})" not in text, f"{where} links {lesson.filename}, which does not exist yet"
+            assert lesson.title in text.replace("²⁺", "2+").replace("–", "-"), f"{where} lacks '{lesson.title}'"
