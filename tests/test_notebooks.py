@@ -95,16 +95,21 @@ def test_code_cells_stay_thin(path):
             f"code cell {i} defines functions: move them into the package"
 
 
-def test_course_map_links_every_available_notebook():
+def test_course_map_is_current_in_readme_and_start_here():
+    """Both maps equal the one generated from ketamine_course.course (scripts/update_course_map.py)."""
     start = "".join(_text(c) for c in _load(NOTEBOOKS[0])["cells"])
     readme = (ROOT / "README.md").read_text()
-    files = {p.name for p in NOTEBOOKS}
-    assert files == {l.filename for l in course.LESSONS if l.available}
-    for lesson in course.LESSONS:
-        for where, text in (("00_start_here", start), ("README.md", readme)):
-            if lesson.available:
-                assert f"({'notebooks/' if where == 'README.md' else ''}{lesson.filename})" in text, \
-                    f"{where} does not link {lesson.filename}"
-            else:
-                assert f"{lesson.filename})" not in text, f"{where} links {lesson.filename}, which does not exist yet"
-            assert lesson.title in text.replace("²⁺", "2+").replace("–", "-"), f"{where} lacks '{lesson.title}'"
+    assert course.markdown_table("notebooks/") in readme
+    assert course.markdown_table() in start
+    assert {p.name for p in NOTEBOOKS} == {l.filename for l in course.LESSONS if l.available}
+
+
+def test_notebook_references_are_known_keys():
+    """Every `[key]` cited in a notebook's reference list exists in references.bib."""
+    from ketamine_course import data
+
+    keys = data.reference_keys()
+    for path in NOTEBOOKS:
+        text = "".join(_text(c) for c in _load(path)["cells"] if c["cell_type"] == "markdown")
+        for key in re.findall(r"`\[([a-z0-9_]+)\]`", text):
+            assert key in keys, f"{path.name} cites unknown key {key}"

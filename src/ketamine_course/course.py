@@ -55,3 +55,21 @@ LESSONS: tuple[Lesson, ...] = (
 def total_minutes() -> int:
     """Estimated time for the whole course, minutes."""
     return sum(lesson.minutes for lesson in LESSONS)
+
+
+def markdown_table(link_prefix: str = "") -> str:
+    """The course map as a Markdown table; notebooks not yet written are marked, not linked.
+
+    ``link_prefix`` is prepended to the file names (``"notebooks/"`` from the README).
+    """
+    lines = ["| # | Notebook | Topics | Time | Main interactive demo |", "|---|---|---|---|---|"]
+    for lesson in LESSONS:
+        title = (f"[{lesson.title}]({link_prefix}{lesson.filename})" if lesson.available
+                 else f"{lesson.title} *(in preparation)*")
+        lines.append(f"| {lesson.number:02d} | {title} | {lesson.topics} | {lesson.minutes} min | "
+                     f"{lesson.main_demo} |")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":  # pragma: no cover - used by scripts/update_course_map.py
+    print(markdown_table("notebooks/"))

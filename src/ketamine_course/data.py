@@ -102,8 +102,39 @@ HISTORY = TableSchema(
     row_checks=(_history_precision_matches,),
 )
 
+STRUCTURES = TableSchema(
+    filename="structures.csv",
+    description="Ketamine, its enantiomers and phencyclidine as SMILES.",
+    columns=(
+        Column("name"),
+        Column("role"),
+        Column("iupac_name"),
+        Column("smiles", description="Isomeric SMILES; stereo marks only for single enantiomers."),
+        Column("formula", description="Molecular formula of the free base."),
+        Column("chiral_centres", "int", "count", minimum=0, maximum=4),
+        Column("source", "sources"),
+        Column("note", required=False),
+    ),
+)
+
+HYPOTHESES = TableSchema(
+    filename="hypotheses.csv",
+    description="Competing hypotheses for ketamine's antidepressant mechanism.",
+    columns=(
+        Column("hypothesis"),
+        Column("species", description="Where the key evidence comes from; several separated by ';'."),
+        Column("key_finding"),
+        Column("evidence_strength", choices=("strong", "moderate", "limited", "preliminary"),
+               description="The course's summary judgement of the evidence; see the data dictionary."),
+        Column("status", choices=("supported in mice", "debated", "contested")),
+        Column("source", "sources"),
+        Column("note", required=False),
+    ),
+)
+
 #: Every table the course ships, by name (the file name without ``.csv``).
-SCHEMAS: dict[str, TableSchema] = {"history": HISTORY}
+SCHEMAS: dict[str, TableSchema] = {"history": HISTORY, "hypotheses": HYPOTHESES,
+                                   "structures": STRUCTURES}
 
 
 def reference_keys(data_dir: Path | str | None = None) -> set[str]:
@@ -113,6 +144,52 @@ def reference_keys(data_dir: Path | str | None = None) -> set[str]:
         raise DataError(f"{path.name}: file not found in {path.parent.name}/")
     text = path.read_text(encoding="utf-8")
     return set(re.findall(r"@\w+\s*\{\s*([^,\s]+)\s*,", text))
+
+
+_FIELD = re.compile(r"^\s*(\w+)\s*=\s*(\{(?:[^{}]|\{[^{}]*\})*\}|\d+|\w+)\s*,?\s*$", re.M)
+
+
+def references(data_dir: Path | str | None = None) -> dict[str, dict[str, str]]:
+    """Every entry of ``references.bib`` as ``{key: {field: value}}``.
+
+    Braces used for capitalisation are removed; the entry type is under ``"type"``.
+    """
+    path = Path(data_dir or DATA_DIR) / REFERENCES_FILE
+    text = path.read_text(encoding="utf-8")
+    out = {}
+    for kind, key, body in re.findall(r"@(\w+)\s*\{\s*([^,\s]+)\s*,(.*?)\n\}", text, flags=re.S):
+        fields = {"type": kind.lower()}
+        for name, value in _FIELD.findall(body):
+            fields[name.lower()] = re.sub(r"\s+", " ", value.strip("{}").replace("{", "").replace("}", "")).strip()
+        out[key] = fields
+    return out
+
+
+def cite(key: str, data_dir: Path | str | None = None) -> str:
+    """A one-line citation for ``key``: authors (year). Title. Journal volume:pages. DOI."""
+    refs = references(data_dir)
+    if key not in refs:
+        raise DataError(f"unknown source key '{key}' (not defined in {REFERENCES_FILE})")
+    f = refs[key]
+    authors = f.get("author", "")
+    names = [a.strip() for a in authors.split(" and ") if a.strip()]
+    if len(names) > 2 or "others" in names:
+        who = f"{names[0].split(',')[0]} et al."
+    else:
+        who = " & ".join(n.split(",")[0] for n in names)
+    parts = [f"{who} ({f.get('year', 'n.d.')})." if who else f"{f.get('year', 'n.d.')}."]
+    parts.append(f"{f.get('title', key)}.")
+    venue = f.get("journal") or f.get("howpublished", "")
+    if venue:
+        detail = venue
+        if f.get("volume"):
+            detail += f" {f['volume']}"
+        if f.get("pages"):
+            detail += f":{f['pages'].replace('--', '-')}"
+        parts.append(detail + ".")
+    if f.get("doi"):
+        parts.append(f"https://doi.org/{f['doi']}")
+    return " ".join(parts)
 
 
 def _convert(value: str, col: Column, where: str, keys: set[str]):

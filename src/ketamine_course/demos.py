@@ -71,7 +71,7 @@ class Demo(widgets.VBox):
     """
 
     def __init__(self, figure: Figure, controls: dict, update: Callable[..., None],
-                 caption: str):
+                 caption: str, extra: list | None = None):
         self.figure = figure
         self.controls = controls
         self._update = update
@@ -80,7 +80,8 @@ class Demo(widgets.VBox):
         self.image.add_class("course-figure")
         caption_html = widgets.HTML(f"<p role='note'><em>{caption}</em></p>")
         box = widgets.HBox(list(controls.values()), layout=widgets.Layout(flex_flow="row wrap"))
-        super().__init__([box, self.image, caption_html])
+        self._busy = False
+        super().__init__([box, self.image, caption_html, *(extra or [])])
         self.redraw()
         # Lay the figure out once, then freeze it: re-running the layout engine
         # on every slider move costs more than the drawing itself.
@@ -95,11 +96,16 @@ class Demo(widgets.VBox):
 
     def redraw(self) -> None:
         """Update the artists from the controls and render the figure."""
-        self._update(**self.values())
+        self._busy = True  # an update may adjust other controls; redraw once
+        try:
+            self._update(**self.values())
+        finally:
+            self._busy = False
         self.image.value = render_png(self.figure)
 
     def _on_change(self, _change) -> None:
-        self.redraw()
+        if not self._busy:
+            self.redraw()
 
     def set(self, **values) -> None:
         """Set controls programmatically (as a student would), then redraw once."""
@@ -178,3 +184,92 @@ def half_life(half_life_h: float = 3.0, scale: str = "linear") -> Demo:
                 caption="Line plot of the fraction of a dose remaining over 24 hours for the chosen "
                         "half-life; circles mark each of the first five half-lives. Move the slider "
                         "to change the half-life; switch the y axis to log to see a straight line.")
+
+
+# --------------------------------------------------------------------------
+# 01: history
+# --------------------------------------------------------------------------
+
+def timeline(categories=None, era=(1960, 2026), milestone: int = 0) -> Demo:
+    """Interactive timeline of ketamine's milestones from ``data/history.csv``.
+
+    Checkboxes filter by theme, a range slider by era; the dropdown picks one
+    milestone, whose detail and full citations appear below the figure.
+    Hollow markers flag milestones whose sources conflict.
+    """
+    from . import history
+
+    rows = history.milestones()
+    names = list(history.CATEGORIES)
+    # Two milestones in one theme and year would hide each other: stagger them.
+    row_y, seen = {}, {}
+    for r in rows:
+        slot = (r["category"], r["date"][:4])
+        row_y[r["date"], r["event"]] = names.index(r["category"]) + 0.25 * seen.get(slot, 0)
+        seen[slot] = seen.get(slot, 0) + 1
+    chosen = set(categories or names)
+    fig = new_figure(figsize=(8.0, 3.6))
+    ax = fig.add_subplot()
+    lines = {}
+    for i, cat in enumerate(names):
+        st = style.series_style(i)
+        lines[cat], = ax.plot([], [], linestyle="none", marker=st["marker"], markersize=10,
+                              color=st["color"], markeredgecolor="#111111", label=history.CATEGORIES[cat])
+    conflicting, = ax.plot([], [], linestyle="none", marker="o", markersize=17, markerfacecolor="none",
+                           markeredgecolor=style.PALETTE["vermillion"], markeredgewidth=1.8,
+                           label="sources conflict (ring)")
+    selected, = ax.plot([], [], linestyle="none", marker="s", markersize=22, markerfacecolor="none",
+                        markeredgecolor="#111111", markeredgewidth=2.0)
+    ax.set_yticks(range(len(names)), [history.CATEGORIES[c] for c in names])
+    ax.set_ylim(-0.7, len(names) - 0.3)
+    ax.set_xlabel("year")
+    ax.grid(axis="y", visible=False)
+    ax.legend(handles=[conflicting], loc="upper left", fontsize="small")
+    title = ax.set_title("")
+
+    boxes = {c: widgets.Checkbox(value=c in chosen, description=history.CATEGORIES[c], indent=False,
+                                 layout=widgets.Layout(width="auto")) for c in names}
+    era_slider = widgets.IntRangeSlider(value=era, min=history.FIRST_YEAR, max=history.LAST_YEAR, step=1,
+                                        description="era", continuous_update=True,
+                                        layout=widgets.Layout(width="420px"))
+    picker = widgets.Dropdown(description="milestone", layout=widgets.Layout(width="520px"))
+    detail = widgets.HTML()
+
+    def visible(values):
+        cats = [c for c in names if values[c]]
+        return history.select(rows, cats, tuple(values["era"]))
+
+    def options(shown):
+        return [(f"{r['date']}: {r['event']}", i) for i, r in enumerate(shown)]
+
+    def update(**values):
+        shown = visible(values)
+        for cat in names:
+            pts = [(r["year"], row_y[r["date"], r["event"]]) for r in shown if r["category"] == cat]
+            lines[cat].set_data([p[0] for p in pts], [p[1] for p in pts])
+        bad = [(r["year"], row_y[r["date"], r["event"]]) for r in shown if r["status"] == "conflicting"]
+        conflicting.set_data([p[0] for p in bad], [p[1] for p in bad])
+        start, end = values["era"]
+        ax.set_xlim(start - 1.5, end + 1.5)
+        new_options = options(shown)
+        if list(picker.options) != new_options:
+            picker.options = new_options
+            picker.value = new_options[0][1] if new_options else None
+        if shown and picker.value is not None:
+            row = shown[picker.value]
+            selected.set_data([row["year"]], [row_y[row["date"], row["event"]]])
+            title.set_text(f"{row['date'][:4]}: {row['event']}")
+            detail.value = history.describe(row)
+        else:
+            selected.set_data([], [])
+            title.set_text("No milestone matches these filters")
+            detail.value = "<p>Tick a theme or widen the era.</p>"
+
+    initial = history.select(rows, [c for c in names if c in chosen], tuple(era))
+    picker.options = options(initial)
+    picker.value = milestone if milestone < len(initial) else (0 if initial else None)
+    controls = {**boxes, "era": era_slider, "milestone": picker}
+    return Demo(fig, controls, update, extra=[detail],
+                caption="Timeline of ketamine milestones, 1962-2025, one row per theme, each theme with "
+                        "its own marker shape. A ring marks dates on which sources conflict; a square "
+                        "frames the selected milestone, described below with its sources.")

@@ -20,7 +20,7 @@ from . import course, style
 @dataclass(frozen=True)
 class Diagram:
     name: str
-    draw: Callable[[], object]  # returns a matplotlib Figure
+    draw: Callable[[], object]  # returns a matplotlib Figure, or (svg text, png bytes)
     caption: str
     alt: str
 
@@ -85,6 +85,112 @@ def course_map():
     return fig
 
 
+def nmda_receptor():
+    """An NMDA receptor in the membrane: agonist sites, Mg2+ and ketamine in the pore."""
+    from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Polygon, Rectangle
+
+    fig = _figure(8.0, 5.6)
+    ax = fig.add_axes((0, 0, 1, 1))
+    ax.set_xlim(0, 10)
+    ax.set_ylim(0, 7.05)
+    ax.axis("off")
+    grey, ink = "#BBBBBB", "#111111"
+    # membrane: two leaflets of lipid heads
+    for y in (2.35, 3.65):
+        ax.add_patch(Rectangle((0.3, y - 0.18), 9.4, 0.36, facecolor="#E8E8E8", edgecolor=grey))
+    ax.add_patch(Rectangle((0.3, 2.53), 9.4, 0.94, facecolor="#F6F6F6", edgecolor="none"))
+    ax.text(0.45, 4.1, "outside the cell", fontsize=10, style="italic", color="#444444")
+    ax.text(0.45, 1.75, "inside the cell", fontsize=10, style="italic", color="#444444")
+    ax.text(0.45, 3.0, "membrane", fontsize=9, color="#444444", va="center")
+    # two subunits flanking the pore
+    for x0, name, colour in ((3.3, "GluN1", style.PALETTE["sky_blue"]), (5.45, "GluN2", style.PALETTE["orange"])):
+        ax.add_patch(FancyBboxPatch((x0, 1.3), 1.25, 4.2, boxstyle="round,pad=0.08,rounding_size=0.35",
+                                    facecolor=colour, edgecolor=ink, linewidth=1.4, alpha=0.55))
+        ax.text(x0 + 0.62, 5.15, name, ha="center", fontsize=11, fontweight="bold")
+    # pore
+    ax.add_patch(Rectangle((4.62, 1.2), 0.76, 4.4, facecolor="white", edgecolor="none"))
+    ax.text(5.0, 5.75, "pore", ha="center", fontsize=9, color="#444444")
+    # agonist sites
+    ax.add_patch(Polygon([[3.3, 4.35], [2.9, 4.6], [3.3, 4.85]], closed=True, facecolor="white", edgecolor=ink))
+    ax.plot([2.75], [4.6], marker="^", markersize=13, color=style.PALETTE["bluish_green"], markeredgecolor=ink)
+    ax.annotate("glycine / D-serine site\n(co-agonist, on GluN1)", (2.75, 4.6), (0.5, 5.6), fontsize=9,
+                arrowprops={"arrowstyle": "-", "color": ink})
+    ax.add_patch(Polygon([[6.7, 4.35], [7.1, 4.6], [6.7, 4.85]], closed=True, facecolor="white", edgecolor=ink))
+    ax.plot([7.25], [4.6], marker="o", markersize=12, color=style.PALETTE["blue"], markeredgecolor=ink)
+    ax.annotate("glutamate site\n(agonist, on GluN2)", (7.25, 4.6), (7.4, 5.6), fontsize=9,
+                arrowprops={"arrowstyle": "-", "color": ink})
+    # ketamine above Mg2+ in the channel
+    ax.plot([5.0], [3.45], marker="h", markersize=17, color=style.PALETTE["reddish_purple"], markeredgecolor=ink)
+    ax.annotate("ketamine at the PCP site:\nenters only an open channel,\ncan be trapped when it closes",
+                (5.15, 3.45), (7.0, 3.15), fontsize=9, va="center", arrowprops={"arrowstyle": "-", "color": ink})
+    ax.plot([5.0], [2.75], marker="o", markersize=12, color="white", markeredgecolor=ink, markeredgewidth=1.6)
+    ax.text(5.0, 2.75, "Mg", ha="center", va="center", fontsize=6.5, fontweight="bold")
+    ax.annotate("Mg$^{2+}$ plugs the pore at rest;\ndepolarisation expels it", (4.85, 2.75), (0.5, 0.75),
+                fontsize=9, arrowprops={"arrowstyle": "-", "color": ink})
+    # ion flow
+    ax.add_patch(FancyArrowPatch((5.0, 6.55), (5.0, 5.95), arrowstyle="-|>", mutation_scale=14, color=ink))
+    ax.add_patch(FancyArrowPatch((5.0, 1.25), (5.0, 0.45), arrowstyle="-|>", mutation_scale=14, color=ink,
+                                 linestyle="--"))
+    ax.text(5.25, 6.3, "Na$^+$ and Ca$^{2+}$ flow in when\nthe channel is open and unblocked", fontsize=9,
+            va="center")
+    ax.text(6.0, 0.55, "Ca$^{2+}$ signals inside the cell", fontsize=9)
+    ax.text(5.0, 6.8, "The NMDA receptor: a coincidence detector that ketamine blocks from inside",
+            ha="center", fontsize=11, fontweight="bold")
+    return fig
+
+
+def plasticity_cascade():
+    """The hypothesised path from NMDA block to new synapses, with evidence notes."""
+    from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
+
+    fig = _figure(9.0, 5.2)
+    ax = fig.add_axes((0, 0, 1, 1))
+    ax.set_xlim(0, 9)
+    ax.set_ylim(0, 5.2)
+    ax.axis("off")
+    ink = "#111111"
+    steps = [
+        ("Ketamine blocks NMDA\nreceptors on GABA\ninterneurons", "homayoun2007"),
+        ("Less inhibition:\npyramidal cells fire,\nglutamate surges", "moghaddam1997"),
+        ("AMPA receptors\nactivated", "li2010"),
+        ("BDNF released", "autry2011"),
+        ("TrkB receptor\nsignalling", "li2010"),
+        ("mTORC1 switched on", "li2010"),
+        ("Synaptic proteins\nmade", "li2010"),
+        ("New dendritic spines:\nsustain the effect", "modasava2019"),
+    ]
+    positions = [(0.25 + (i % 4) * 2.2, 3.3 if i < 4 else 1.0) for i in range(len(steps))]
+    width, height = 1.85, 1.15
+    for i, ((label, key), (x, y)) in enumerate(zip(steps, positions)):
+        ax.add_patch(FancyBboxPatch((x, y), width, height, boxstyle="round,pad=0.05",
+                                    facecolor="white", edgecolor=style.SERIES_COLORS[0 if i < 2 else 2 if i < 7 else 3],
+                                    linewidth=2, linestyle="-" if i < 2 else "--" if i < 7 else "-."))
+        ax.text(x + width / 2, y + height / 2 + 0.08, label, ha="center", va="center", fontsize=9)
+        ax.text(x + width / 2, y + 0.13, f"[{key}]", ha="center", va="center", fontsize=7, color="#555555")
+        if i < len(steps) - 1:
+            nx, ny = positions[i + 1]
+            if ny == y:
+                start, end = (x + width + 0.02, y + height / 2), (nx - 0.02, ny + height / 2)
+            else:
+                start, end = (x + width / 2, y - 0.02), (positions[4][0] + width / 2, ny + height + 0.02)
+            ax.add_patch(FancyArrowPatch(start, end, arrowstyle="-|>", mutation_scale=13, color=ink,
+                                         connectionstyle="arc3,rad=0" if ny == y else "angle3,angleA=0,angleB=90"))
+    ax.text(4.5, 4.85, "The synaptogenesis hypothesis: one proposed chain from NMDA block to new synapses",
+            ha="center", fontsize=11, fontweight="bold")
+    ax.text(4.5, 0.35, "Mostly rodent evidence; each link is debated, and other routes (block at rest via eEF2, "
+            "the HNK metabolite,\nlateral habenula, opioid receptors) compete with this one. "
+            "Solid box: circuit; dashed: molecular; dash-dot: structural.",
+            ha="center", va="center", fontsize=8.5, style="italic", color="#333333")
+    return fig
+
+
+def structures():
+    """Ketamine, its enantiomers and PCP, drawn by RDKit (SVG and PNG)."""
+    from . import structures as chem
+
+    return chem.grid_svg(), chem.grid_png()
+
+
 DIAGRAMS: dict[str, Diagram] = {
     d.name: d
     for d in (
@@ -98,6 +204,40 @@ DIAGRAMS: dict[str, Diagram] = {
                 "it works; Benefits, risks and who may benefit. Each box shows its estimated time "
                 "in minutes. Box outlines differ in colour and dash pattern by theme: orientation, "
                 "history, mechanism and clinical use.",
+        ),
+        Diagram(
+            "nmda_receptor", nmda_receptor,
+            caption="An NMDA receptor spans the membrane. It opens only when glutamate and glycine are "
+                    "bound and the cell is depolarised enough to expel Mg2+ from the pore; ketamine "
+                    "binds inside the open pore.",
+            alt="Cross-section of a cell membrane with an NMDA receptor made of two subunits, GluN1 on "
+                "the left and GluN2 on the right, around a central pore. A glycine site (triangle) sits "
+                "on GluN1 and a glutamate site (circle) on GluN2, both outside the cell. In the pore, a "
+                "magnesium ion sits in the middle of the membrane and a ketamine molecule (hexagon) sits "
+                "just above it at the PCP site. An arrow above the pore shows sodium and calcium flowing "
+                "in when the channel is open and unblocked.",
+        ),
+        Diagram(
+            "structures", structures,
+            caption="Phencyclidine, racemic ketamine, esketamine (S) and arketamine (R). The shaded atoms "
+                    "are the shared arylcyclohexylamine core; the wedge marks the chiral centre.",
+            alt="Four skeletal formulas in a row. Phencyclidine: a cyclohexane ring whose one carbon "
+                "carries a phenyl ring and a piperidine nitrogen. Ketamine: a cyclohexanone ring whose "
+                "carbon next to the ketone carries a 2-chlorophenyl ring and a methylamino group. "
+                "Esketamine and arketamine are the same molecule drawn with a solid wedge (S) or a "
+                "hashed wedge (R) on that carbon. In all four, the aryl ring, the six-membered carbon "
+                "ring and the nitrogen are shaded as the shared core.",
+        ),
+        Diagram(
+            "plasticity_cascade", plasticity_cascade,
+            caption="The synaptogenesis hypothesis: NMDA block on interneurons, a glutamate surge, then "
+                    "AMPA, BDNF, TrkB and mTORC1 signalling leading to new spines. Each step cites its "
+                    "key study; most evidence is from rodents.",
+            alt="Eight boxes joined by arrows in two rows. Top row: ketamine blocks NMDA receptors on "
+                "GABA interneurons; less inhibition so pyramidal cells fire and glutamate surges; AMPA "
+                "receptors activated; BDNF released. Bottom row: TrkB receptor signalling; mTORC1 "
+                "switched on; synaptic proteins made; new dendritic spines that sustain the effect. A "
+                "footnote says the evidence is mostly from rodents and that competing routes exist.",
         ),
     )
 }
@@ -120,7 +260,14 @@ def write_all(folder: Path | str) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     written = []
     for diagram in DIAGRAMS.values():
-        written += save(diagram.draw(), out / diagram.name)
+        drawn = diagram.draw()
+        if isinstance(drawn, tuple):  # already rendered: (svg text, png bytes), e.g. by RDKit
+            svg, png = out / f"{diagram.name}.svg", out / f"{diagram.name}.png"
+            svg.write_text(drawn[0], encoding="utf-8")
+            png.write_bytes(drawn[1])
+            written += [svg, png]
+        else:
+            written += save(drawn, out / diagram.name)
     return written
 
 

@@ -1,0 +1,67 @@
+"""Check functions for the notebooks' exercises.
+
+Each ``check_...`` function takes the student's answer, says clearly what is
+right or wrong (and why), and returns True only for a correct answer. Output
+is plain text, so it needs no colour to be understood.
+"""
+
+from __future__ import annotations
+
+import math
+
+
+class Verdict:
+    """The outcome of a check: truthy when correct. Shows nothing in a notebook
+    (the check has already printed its explanation)."""
+
+    def __init__(self, ok: bool, message: str):
+        self.ok, self.message = bool(ok), message
+
+    def __bool__(self) -> bool:
+        return self.ok
+
+    def __repr__(self) -> str:
+        return f"Verdict(ok={self.ok})"
+
+    def _ipython_display_(self) -> None:
+        pass
+
+
+def _report(ok: bool, message: str) -> Verdict:
+    text = ("Correct. " if ok else "Not yet. ") + message
+    print(text)
+    return Verdict(ok, text)
+
+
+def _number(answer, name: str):
+    try:
+        value = float(answer)
+    except (TypeError, ValueError):
+        return None, f"{name} should be a number, got {answer!r}."
+    if math.isnan(value):
+        return None, f"{name} is NaN: did a calculation fail?"
+    return value, ""
+
+
+# 01 ------------------------------------------------------------------------
+
+#: Molar mass of hydrogen chloride, g/mol (H 1.008 + Cl 35.45).
+HCL_G_PER_MOL = 36.458
+#: Spravato label: esketamine hydrochloride, 274.2 g/mol (spravato_label).
+ESKETAMINE_HCL_LABEL_G_PER_MOL = 274.2
+
+
+def check_salt_mass(answer) -> Verdict:
+    """Exercise 01/2.3: molar mass of esketamine hydrochloride, g/mol."""
+    value, problem = _number(answer, "The molar mass")
+    if value is None:
+        return _report(False, problem)
+    if abs(value - 237.73) < 0.05:
+        return _report(False, "That is the free base. The salt adds one HCl (36.46 g/mol).")
+    if abs(value - HCL_G_PER_MOL) < 0.05:
+        return _report(False, "That is HCl alone. Add it to the molar mass of the esketamine base.")
+    if abs(value - ESKETAMINE_HCL_LABEL_G_PER_MOL) <= 0.1:
+        return _report(True, f"{value:.2f} g/mol matches the label's 274.2 g/mol for esketamine "
+                             "hydrochloride: the base (237.73) plus HCl (36.46).")
+    return _report(False, f"{value:.2f} g/mol is off the label's 274.2 g/mol. Use "
+                          "structures.molar_mass_g_per_mol() on the esketamine molecule, then add HCl.")
