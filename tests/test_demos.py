@@ -7,7 +7,14 @@ import pytest
 
 from ketamine_course import demos
 
-DEMOS = {"half_life": dict(half_life_h=6.0, scale="log")}
+DEMOS = {
+    "half_life": dict(half_life_h=6.0, scale="log"),
+    "timeline": dict(era=(1990, 2026)),
+    "coincidence": dict(glutamate=True, depolarised=True),
+    "mg_block": dict(voltage_mv=-20.0, mg_mm=2.0),
+    "occupancy": dict(form="arketamine (R)", concentration_um=3.0),
+    "trapping_block": dict(pulse_hz=2.0, agonist_after_washout=False),
+}
 
 
 @pytest.mark.parametrize("name", sorted(DEMOS))
@@ -49,3 +56,33 @@ def test_half_life_curve_values():
     curve = demo.figure.axes[0].lines[0]
     t, y = curve.get_xdata(), curve.get_ydata()
     assert y[list(t).index(12.0)] == pytest.approx(1 / 16)
+
+
+@pytest.mark.parametrize("name", sorted(DEMOS))
+def test_fast_redraw_matches_a_full_draw(name):
+    """Redrawing only the changing artists gives the same picture as drawing everything."""
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    demo = getattr(demos, name)()
+    demo.set(**DEMOS[name])
+    fast = np.asarray(Image.open(io.BytesIO(demo.image.value)).convert("L"), dtype=float)
+    full = np.asarray(Image.open(io.BytesIO(demos.render_png(demo.figure))).convert("L"), dtype=float)
+    assert fast.shape == full.shape
+    differing = np.mean(np.abs(fast - full) > 40)
+    assert differing < 0.01, f"{100 * differing:.1f}% of pixels differ"
+
+
+def test_coincidence_needs_all_three():
+    demo = demos.coincidence(glutamate=True, glycine=True, depolarised=True)
+    bar = demo.figure.axes[0].patches[0]
+    full = bar.get_width()
+    assert full > 10
+    for off in ("glutamate", "glycine"):
+        demo.set(**{off: False})
+        assert bar.get_width() == 0
+        demo.set(**{off: True})
+    demo.set(depolarised=False)
+    assert 0 < bar.get_width() < full / 2

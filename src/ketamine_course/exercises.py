@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 
 class Verdict:
     """The outcome of a check: truthy when correct. Shows nothing in a notebook
@@ -65,3 +67,26 @@ def check_salt_mass(answer) -> Verdict:
                              "hydrochloride: the base (237.73) plus HCl (36.46).")
     return _report(False, f"{value:.2f} g/mol is off the label's 274.2 g/mol. Use "
                           "structures.molar_mass_g_per_mol() on the esketamine molecule, then add HCl.")
+
+
+# 02 ------------------------------------------------------------------------
+
+def check_mg_unblocked(answer) -> Verdict:
+    """Exercise 02/2.3: fraction of NMDA channels free of Mg2+ at -40 mV with 1 mM Mg2+."""
+    from . import receptor
+
+    expected = float(receptor.mg_unblocked_fraction(-40.0, 1.0))
+    value, problem = _number(answer, "The unblocked fraction")
+    if value is None:
+        return _report(False, problem)
+    if abs(value - expected) < 5e-4:
+        return _report(True, f"B(-40 mV) = {value:.4f}: about {100 * value:.0f}% of open channels conduct. "
+                             "At -70 mV it would be about 4%.")
+    if abs(value - 1 / (1 + 1 / 3.57 * np.exp(0.062 * -40))) < 5e-4:
+        return _report(False, "Check the sign in the exponent: it is exp(-0.062 * V) with V = -40, "
+                              "so exp(+2.48).")
+    if abs(value - (1 - expected)) < 5e-4:
+        return _report(False, "That is the blocked fraction. The question asks for the unblocked one, B(V).")
+    if value > 1 or value < 0:
+        return _report(False, "A fraction must lie between 0 and 1.")
+    return _report(False, f"{value:.4f} is not right. Use 1 / (1 + mg_mm / 3.57 * np.exp(-0.062 * voltage_mv)).")
