@@ -35,9 +35,10 @@ def test_every_table_loads_and_cites_known_sources(name):
     rows = data.load_table(name)
     assert rows
     keys = data.reference_keys()
+    column = data.SCHEMAS[name].source_column
     for row in rows:
-        assert row["source"], "every row needs a source"
-        assert set(row["source"]) <= keys
+        assert row[column], "every row needs a source"
+        assert set(row[column]) <= keys
 
 
 def test_every_csv_in_data_has_a_schema():
@@ -124,6 +125,11 @@ def test_missing_bibliography(data_copy):
         data.load_table("history", data_copy)
 
 
+def test_every_table_has_exactly_one_source_column():
+    for schema in data.SCHEMAS.values():
+        assert sum(c.kind == "sources" for c in schema.columns) == 1, schema.filename
+
+
 def test_unknown_table():
     with pytest.raises(ValueError, match="unknown table 'nope'; known tables: history"):
         data.load_table("nope")
@@ -153,3 +159,11 @@ def test_any_key_not_in_the_bibliography_fails(key):
         return
     with pytest.raises(ValueError, match=f"unknown source key '{key}'"):
         data.validate_rows([{"dose_mg": "1", "source": f"berman2000; {key}"}], NUMBER, keys)
+
+
+def test_table_html_is_accessible_and_spells_out_sources():
+    html = data.table_html("hypotheses", ["hypothesis", "source"], caption="Hypotheses")
+    assert html.count("<th scope='col'>") == 2 and "<caption" in html
+    assert "Moda-Sava 2019" in html and "modasava2019" not in html
+    with pytest.raises(ValueError, match="no column"):
+        data.table_html("hypotheses", ["nope"])

@@ -32,7 +32,8 @@ def test_tables_cite_only_complete_entries():
     from ketamine_course import data
 
     bodies = {key: (kind, body) for kind, key, body in ENTRIES}
-    cited = {k for name in data.SCHEMAS for row in data.load_table(name) for k in row["source"]}
+    cited = {k for name, schema in data.SCHEMAS.items()
+             for row in data.load_table(name) for k in row[schema.source_column]}
     for key in cited:
         kind, body = bodies[key]
         assert _has(body, "title"), f"{key} is cited but has no confirmed title"

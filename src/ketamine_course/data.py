@@ -72,6 +72,11 @@ class TableSchema:
     def names(self) -> tuple[str, ...]:
         return tuple(c.name for c in self.columns)
 
+    @property
+    def source_column(self) -> str:
+        """Name of the column holding reference keys (``source``, or ``study`` in trial tables)."""
+        return next(c.name for c in self.columns if c.kind == "sources")
+
 
 def _history_precision_matches(row: dict) -> str | None:
     parts = {"year": 1, "month": 2, "day": 3}[row["date_precision"]]
@@ -132,9 +137,33 @@ HYPOTHESES = TableSchema(
     ),
 )
 
+ONSET_TRIALS = TableSchema(
+    filename="onset_trials.csv",
+    description="Published onset and duration values from antidepressant trials: one row per reported value.",
+    columns=(
+        Column("treatment", choices=("ketamine_iv_single", "ketamine_iv_repeated", "esketamine_nasal_plus_ad",
+                                     "ssri", "citalopram", "ect")),
+        Column("study", "sources", description="Key in references.bib."),
+        Column("population", choices=("trd", "mdd", "mixed"),
+               description="trd = treatment-resistant depression; mdd = major depressive disorder."),
+        Column("arm", choices=("active", "placebo", "comparison")),
+        Column("timepoint_hours", "float", "h", required=False, minimum=0, maximum=24 * 7 * 16,
+               description="Hours after the first dose; empty when the source gives only 'at exit'."),
+        Column("measure", description="Rating scale, e.g. MADRS, HDRS-17, QIDS-SR."),
+        Column("statistic", choices=("pct_change_from_baseline", "response_rate_pct", "remission_rate_pct",
+                                     "mean_score", "mean_change_from_baseline", "median_days_to_relapse",
+                                     "difference_vs_placebo", "odds_ratio", "relative_risk")),
+        Column("value", "float", "unit given by statistic", minimum=-100, maximum=100),
+        Column("n", "int", "participants", required=False, minimum=1, maximum=100000),
+        Column("extraction", choices=("text", "table", "figure-approx")),
+        Column("status", choices=("confirmed", "secondary")),
+        Column("note", required=False),
+    ),
+)
+
 #: Every table the course ships, by name (the file name without ``.csv``).
 SCHEMAS: dict[str, TableSchema] = {"history": HISTORY, "hypotheses": HYPOTHESES,
-                                   "structures": STRUCTURES}
+                                   "onset_trials": ONSET_TRIALS, "structures": STRUCTURES}
 
 
 def reference_keys(data_dir: Path | str | None = None) -> set[str]:
@@ -296,3 +325,37 @@ def load_table(name: str, data_dir: Path | str | None = None) -> list[dict]:
             return validate_rows(reader, schema, keys, schema.filename)
         except csv.Error as exc:
             raise DataError(f"{schema.filename}, row {reader.line_num}: malformed CSV ({exc})") from None
+
+
+def table_html(name: str, columns: list[str] | None = None, caption: str = "",
+               data_dir: Path | str | None = None) -> str:
+    """A validated table as an accessible HTML table (caption, header cells, sources spelled out).
+
+    Source keys are shown as short citations (first author and year); the full
+    entries are in ``references.bib``.
+    """
+    from html import escape
+
+    schema = SCHEMAS[name]
+    rows = load_table(name, data_dir)
+    columns = list(columns or schema.names)
+    unknown = [c for c in columns if c not in schema.names]
+    if unknown:
+        raise DataError(f"{schema.filename}: no column(s) {', '.join(unknown)}")
+    refs = references(data_dir)
+
+    def short(key: str) -> str:
+        f = refs.get(key, {})
+        first = f.get("author", key).split(" and ")[0].split(",")[0]
+        return f"{first} {f.get('year', '')}".strip()
+
+    def cell(col: str, value) -> str:
+        if isinstance(value, tuple):
+            return "; ".join(escape(short(k)) for k in value)
+        return escape("" if value is None else str(value).replace("_", " "))
+
+    head = "".join(f"<th scope='col'>{escape(c.replace('_', ' '))}</th>" for c in columns)
+    body = "".join("<tr>" + "".join(f"<td>{cell(c, row[c])}</td>" for c in columns) + "</tr>" for row in rows)
+    cap = f"<caption style='caption-side:top;text-align:left'>{escape(caption)}</caption>" if caption else ""
+    return (f"<table class='course-table' style='border-collapse:collapse'>{cap}<thead><tr>{head}</tr></thead>"
+            f"<tbody>{body}</tbody></table>")
