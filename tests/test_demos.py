@@ -14,6 +14,10 @@ DEMOS = {
     "mg_block": dict(voltage_mv=-20.0, mg_mm=2.0),
     "occupancy": dict(form="arketamine (R)", concentration_um=3.0),
     "trapping_block": dict(pulse_hz=2.0, agonist_after_washout=False),
+    "disinhibition": dict(block_fraction=0.9),
+    "spines": dict(view="removed"),
+    "plasma_curve": dict(route="oral", dose_mg_per_kg=0.8, weight_kg=90.0, scale="log"),
+    "esketamine_spray": dict(dose_mg=84),
 }
 
 

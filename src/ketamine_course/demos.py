@@ -573,3 +573,255 @@ def trapping_block(pulse_hz: float = 1.0, agonist_after_washout: bool = True,
                         "open or trapped. Bottom: fraction of open channels blocked by Mg2+ (dash-dot). Rate "
                         "constants are illustrative.",
                 dynamic=[*lines.values(), title])
+
+
+# --------------------------------------------------------------------------
+# 04: pharmacokinetics
+# --------------------------------------------------------------------------
+
+#: Routes offered by the plasma demo, with their labels.
+PK_ROUTES = {
+    "iv_infusion": "IV infusion over 40 min",
+    "iv_bolus": "IV bolus (injection)",
+    "im": "intramuscular",
+    "intranasal": "intranasal (racemic)",
+    "sublingual": "sublingual",
+    "oral": "oral",
+}
+#: Models offered by the plasma demo (Domino is left out: its source is unconfirmed).
+PK_MODELS = ("clements1981", "herd2007", "kamp2020")
+#: Average IV induction dose on the Ketalar label, mg/kg (range 1-4.5).
+INDUCTION_DOSE_MG_PER_KG = 2.0
+
+
+def plasma_curve(route: str = "iv_infusion", dose_mg_per_kg: float = 0.5, weight_kg: float = 70.0,
+                 model: str = "clements1981", scale: str = "linear") -> Demo:
+    """Plasma ketamine concentration over 8 h for a route, dose and body weight.
+
+    The grey dashed curve is an anesthetic induction dose (2 mg/kg IV bolus,
+    the Ketalar label's average) for contrast; the shaded band is the range
+    the antidepressant protocol reaches (up to its reported ~185 ng/mL peak).
+    """
+    from . import pk
+
+    t_end, dt = 480.0, 1.0
+    fig = new_figure(figsize=(7.4, 4.0))
+    ax = fig.add_subplot()
+    induction = pk.simulate(INDUCTION_DOSE_MG_PER_KG, weight_kg=70.0, route="iv_bolus", t_end_min=t_end,
+                            dt_min=dt)
+    ax.plot(induction.time_min / 60, induction.concentration_ng_per_ml, color=style.ILLUSTRATIVE_GREY,
+            linestyle="--", linewidth=1.5, label="anesthetic induction: 2 mg/kg IV bolus, 70 kg")
+    ax.axhspan(0, 185, color=style.PALETTE["sky_blue"], alpha=0.18, zorder=0)
+    ax.axhline(185, color=style.PALETTE["blue"], linestyle=":", linewidth=1.2)
+    ax.text(7.9, 190, "reported peak of the antidepressant protocol, ~185 ng/mL", ha="right", va="bottom",
+            fontsize="small", color="#333333")
+    st = style.series_style(1)
+    curve, = ax.plot([], [], color=st["color"], linestyle="-", linewidth=2.6, label="your choice")
+    peak, = ax.plot([], [], marker="v", markersize=10, color=st["color"], markeredgecolor="#111111",
+                    linestyle="none", label="peak")
+    ax.set_xlim(0, t_end / 60)
+    ax.set_xlabel("time after the dose starts (h)")
+    ax.set_ylabel("plasma ketamine (ng/mL)")
+    right = ax.secondary_yaxis("right", functions=(lambda c: c / pk.MW_KETAMINE_G_PER_MOL,
+                                                   lambda u: u * pk.MW_KETAMINE_G_PER_MOL))
+    right.set_ylabel("(µM)")
+    ax.legend(loc="upper right", fontsize="small")
+    note = ax.text(0.99, 0.62, "", transform=ax.transAxes, ha="right", va="top", fontsize="small",
+                   style="italic", color="#333333")
+    title = ax.set_title("")
+    shown = {"scale": None}
+
+    def update(route, dose_mg_per_kg, weight_kg, model, scale) -> bool:
+        chosen = pk.MODELS[model]
+        if route == "iv_infusion":
+            result = pk.simulate(dose_mg_per_kg, weight_kg, route=route, infusion_min=40.0, model=chosen,
+                                 t_end_min=t_end, dt_min=dt)
+        else:
+            result = pk.simulate(dose_mg_per_kg, weight_kg, route=route, model=chosen, t_end_min=t_end,
+                                 dt_min=dt)
+        curve.set_data(result.time_min / 60, result.concentration_ng_per_ml)
+        t_peak, c_peak = result.peak()
+        peak.set_data([t_peak / 60], [c_peak])
+        r = pk.ROUTES[route]
+        note.set_text(f"bioavailability {r.bioavailability:.0%} ({r.status}); "
+                      + ("absorption rate derived from a reported Tmax (assumption)\n" if r.ka_per_min else "\n")
+                      + f"model: {chosen.name}")
+        title.set_text(f"{PK_ROUTES[route]}, {dose_mg_per_kg:.2f} mg/kg ({dose_mg_per_kg * weight_kg:.0f} mg)\n"
+                       f"peak {c_peak:.0f} ng/mL ({c_peak / pk.MW_KETAMINE_G_PER_MOL:.2f} µM) at {t_peak:.0f} min")
+        if scale == shown["scale"]:
+            return False
+        shown["scale"] = scale
+        ax.set_yscale(scale)
+        ax.set_ylim((1, 3000) if scale == "log" else (0, 1250))
+        return True
+
+    controls = {
+        "route": widgets.Dropdown(options=[(label, key) for key, label in PK_ROUTES.items()], value=route,
+                                  description="route"),
+        "dose_mg_per_kg": slider("dose", dose_mg_per_kg, 0.1, 1.0, 0.05, "mg/kg", ".2f"),
+        "weight_kg": slider("body weight", weight_kg, 40.0, 120.0, 5.0, "kg", ".0f"),
+        "model": widgets.Dropdown(options=[(pk.MODELS[k].name, k) for k in PK_MODELS], value=model,
+                                  description="model", layout=widgets.Layout(width="420px")),
+        "scale": widgets.Dropdown(options=[("linear axis", "linear"), ("log axis", "log")], value=scale,
+                                  description="y axis"),
+    }
+    return Demo(fig, controls, update,
+                caption="Plasma ketamine concentration over 8 hours for the chosen route, dose and weight "
+                        "(solid line, triangle at the peak), with an anesthetic induction dose as a grey "
+                        "dashed line and a shaded band up to the antidepressant protocol's reported peak. "
+                        "Not dosing guidance.",
+                dynamic=[curve, peak, note, title])
+
+
+def esketamine_spray(dose_mg: int = 56) -> Demo:
+    """Esketamine nasal spray (Spravato) plasma curve, Perez-Ruixo 2021 model, 28/56/84 mg."""
+    from . import pk
+
+    fig = new_figure(figsize=(7.0, 3.6))
+    ax = fig.add_subplot()
+    curves = {}
+    for i, d in enumerate(pk.ESKETAMINE_DOSES_MG):
+        st = style.series_style(i)
+        result = pk.esketamine_nasal(d, t_end_min=720.0, dt_min=1.0)
+        curves[d], = ax.plot(result.time_min / 60, result.concentration_ng_per_ml, color=st["color"],
+                             linestyle=st["linestyle"], label=f"{d} mg ({d // 28} device{'s' if d > 28 else ''})")
+    band = ax.axvspan(0, 0, color=style.PALETTE["yellow"], alpha=0.35, zorder=0)
+    ax.axvline(2.0, color="#333333", linestyle=":", linewidth=1.2)
+    ax.text(2.05, 0.97, "REMS: observe at least 2 h\nafter the dose", transform=ax.get_xaxis_transform(),
+            fontsize="small", va="top")
+    ax.set_xlim(0, 12)
+    ax.set_ylim(0, 110)
+    ax.set_xlabel("time after the first spray (h)")
+    ax.set_ylabel("plasma esketamine (ng/mL)")
+    ax.legend(loc="upper right", fontsize="small")
+    style.mark_illustrative(ax, "Population model (Perez-Ruixo 2021), typical adult", y=0.55)
+    title = ax.set_title("")
+
+    def update(dose_mg: int) -> None:
+        result = pk.esketamine_nasal(dose_mg, t_end_min=720.0, dt_min=1.0)
+        for d, line in curves.items():
+            line.set_linewidth(3.0 if d == dose_mg else 1.2)
+            line.set_alpha(1.0 if d == dose_mg else 0.5)
+        last = result.last_dose_min
+        band.set_x((last + 20) / 60)
+        band.set_width(20 / 60)
+        t_peak, c_peak = result.peak()
+        title.set_text(f"{dose_mg} mg: model peak {c_peak:.0f} ng/mL, {t_peak - last:.0f} min after the last spray\n"
+                       f"(label: peak 20-40 min after dosing, shaded)")
+
+    controls = {"dose_mg": widgets.ToggleButtons(options=list(pk.ESKETAMINE_DOSES_MG), value=dose_mg,
+                                                 description="dose (mg)")}
+    return Demo(fig, controls, update,
+                caption="Plasma esketamine after 28, 56 and 84 mg of nasal spray over 12 hours, one line "
+                        "style per dose; the chosen dose is drawn thicker. A shaded band marks the label's "
+                        "time to peak (20-40 min after the last spray) and a dotted line the 2-hour minimum "
+                        "observation.",
+                dynamic=[*curves.values(), band, title])
+
+
+# --------------------------------------------------------------------------
+# 03: glutamate and plasticity
+# --------------------------------------------------------------------------
+
+def disinhibition(block_fraction: float = 0.4) -> Demo:
+    """The disinhibition hypothesis in a two-population rate model.
+
+    Left: pyramidal and interneuron rates over time as the NMDA block starts
+    at 200 ms. Right: steady-state rates against block, with the chosen block
+    marked. Parameters are illustrative (plasticity.DEFAULT_EI).
+    """
+    from . import plasticity
+
+    fig = new_figure(figsize=(8.4, 3.8))
+    left, right = fig.subplots(1, 2, width_ratios=[1.2, 1])
+    st_e, st_i = style.series_style(0), style.series_style(3)
+    line_e, = left.plot([], [], color=st_e["color"], linestyle=st_e["linestyle"], label="pyramidal (E)")
+    line_i, = left.plot([], [], color=st_i["color"], linestyle=st_i["linestyle"], label="interneuron (I)")
+    left.axvline(200, color="#555555", linestyle=":", linewidth=1)
+    left.text(205, 0.97, "block\nstarts", transform=left.get_xaxis_transform(), va="top", fontsize="small")
+    left.set_xlim(0, 1000)
+    left.set_ylim(0, 26)
+    left.set_xlabel("time (ms)")
+    left.set_ylabel("firing rate (spikes/s)")
+    left.legend(loc="upper right", fontsize="small")
+    blocks = np.linspace(0, 1, 101)
+    e_curve, i_curve = plasticity.steady_state_rates(blocks)
+    right.plot(blocks, e_curve, color=st_e["color"], linestyle=st_e["linestyle"], label="pyramidal (E)")
+    right.plot(blocks, i_curve, color=st_i["color"], linestyle=st_i["linestyle"], label="interneuron (I)")
+    baseline = float(e_curve[0])
+    right.axhline(baseline, color="#777777", linewidth=0.8, linestyle="--")
+    right.text(0.02, baseline + 0.4, "pyramidal baseline", fontsize="x-small", color="#555555")
+    right.set_xlim(0, 1)
+    right.set_ylim(0, 26)
+    right.set_xlabel("fraction of NMDA current blocked")
+    right.set_ylabel("steady rate (spikes/s)")
+    marker_e, = right.plot([], [], marker="o", markersize=9, color=st_e["color"], markeredgecolor="#111111",
+                           linestyle="none")
+    marker_i, = right.plot([], [], marker="D", markersize=8, color=st_i["color"], markeredgecolor="#111111",
+                           linestyle="none")
+    style.mark_illustrative(right, "Illustrative parameters", y=0.9)
+    title = fig.suptitle("")
+
+    def update(block_fraction: float) -> None:
+        trace = plasticity.simulate_ei(block_fraction, duration_ms=1000.0)
+        line_e.set_data(trace.time_ms, trace.pyramidal_hz)
+        line_i.set_data(trace.time_ms, trace.interneuron_hz)
+        e_rate, i_rate = (float(x) for x in plasticity.steady_state_rates(block_fraction))
+        marker_e.set_data([block_fraction], [e_rate])
+        marker_i.set_data([block_fraction], [i_rate])
+        change = 100 * (e_rate / baseline - 1)
+        title.set_text(f"{100 * block_fraction:.0f}% NMDA block: interneurons {i_rate:.1f} spikes/s, "
+                       f"pyramidal output {change:+.0f}% from baseline")
+
+    controls = {"block_fraction": slider("NMDA block", block_fraction, 0.0, 1.0, 0.05, "fraction", ".2f")}
+    return Demo(fig, controls, update,
+                caption="Left: firing rates of pyramidal cells (solid) and interneurons (dash-dot) over "
+                        "one second, with the NMDA block switched on at 200 ms. Right: steady rates against "
+                        "the fraction blocked; the pyramidal rate rises at moderate block and falls below "
+                        "baseline near full block. Parameters are illustrative.",
+                dynamic=[line_e, line_i, marker_e, marker_i, title])
+
+
+def spines(view: str = "intact") -> Demo:
+    """Illustrative time course: a fast effect that spines then sustain (after Moda-Sava et al. 2019)."""
+    from . import plasticity
+
+    days = np.linspace(0, 14, 561)
+    fig = new_figure(figsize=(7.4, 4.4))
+    top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=[1, 1.4])
+    st0, st1 = style.series_style(0), style.series_style(3)
+    top.plot(days, plasticity.spine_density(days), color=style.PALETTE["bluish_green"], linestyle="-")
+    removed, = top.plot(days, np.ones_like(days), color=st1["color"], linestyle=st1["linestyle"])
+    top.set_ylabel("spine density\n(relative)")
+    top.set_ylim(0.9, 1.4)
+    intact = bottom.plot(days, plasticity.antidepressant_effect(days, spines_intact=True), color=st0["color"],
+                         linestyle=st0["linestyle"], label="new spines kept")[0]
+    ablated = bottom.plot(days, plasticity.antidepressant_effect(days, spines_intact=False), color=st1["color"],
+                          linestyle=st1["linestyle"], label="new spines removed")[0]
+    bottom.set_ylabel("antidepressant-like\neffect (relative)")
+    bottom.set_ylim(0, 1.0)
+    bottom.set_xlim(0, 14)
+    bottom.set_xlabel("days after one dose")
+    bottom.legend(loc="upper right", fontsize="small")
+    style.mark_illustrative(bottom, "Illustrative shape, not fitted to data", y=0.5)
+    title = top.set_title("")
+
+    def update(view: str) -> None:
+        keep = view == "intact"
+        removed.set_visible(not keep)
+        intact.set_linewidth(3.0 if keep else 1.2)
+        ablated.set_linewidth(1.2 if keep else 3.0)
+        intact.set_alpha(1.0 if keep else 0.5)
+        ablated.set_alpha(0.5 if keep else 1.0)
+        title.set_text("New spines form within a day and carry the effect for days" if keep else
+                       "Without the new spines the effect still starts, but fades sooner")
+
+    controls = {"view": widgets.ToggleButtons(options=[("new spines kept", "intact"),
+                                                       ("new spines removed", "removed")],
+                                              value=view, description="")}
+    return Demo(fig, controls, update,
+                caption="Top: relative spine density in prefrontal cortex after one dose, rising within a "
+                        "day and returning over about two weeks (dashed: new spines removed). Bottom: an "
+                        "antidepressant-like effect that starts within hours in both cases but lasts "
+                        "longer when the new spines are kept. Illustrative shapes.",
+                dynamic=[removed, intact, ablated, title])

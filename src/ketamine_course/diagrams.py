@@ -184,6 +184,94 @@ def plasticity_cascade():
     return fig
 
 
+def session_timeline():
+    """What one treatment session looks like: IV ketamine against Spravato."""
+    from matplotlib.patches import FancyBboxPatch
+
+    fig = _figure(9.0, 4.2)
+    ax = fig.add_axes((0.03, 0.16, 0.94, 0.68))
+    ax.set_xlim(-0.6, 4.2)
+    ax.set_ylim(-0.5, 2.3)
+    ax.set_yticks([])
+    for side in ("left", "right", "top"):
+        ax.spines[side].set_visible(False)
+    ax.grid(axis="y", visible=False)
+    ax.set_xlabel("hours from the start of dosing")
+    ink = "#111111"
+
+    def block(row, start, end, label, colour, hatch=None, dashed=False):
+        ax.add_patch(FancyBboxPatch((start, row - 0.3), end - start, 0.6, boxstyle="round,pad=0.01",
+                                    facecolor=colour, edgecolor=ink, linewidth=1.2, hatch=hatch,
+                                    linestyle="--" if dashed else "-", alpha=0.9))
+        if label:
+            ax.text((start + end) / 2, row, label, ha="center", va="center", fontsize=8.5,
+                    bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none",
+                          "alpha": 0.85})
+
+    ax.text(-0.58, 1.95, "IV racemic ketamine (off-label; clinic protocols vary)", fontsize=9.5,
+            fontweight="bold")
+    block(1.5, -0.5, 0.0, "check-in,\nscreening", "#DDDDDD")
+    block(1.5, 0.0, 40 / 60, "infusion\n40 min", style.PALETTE["orange"], hatch="//")
+    block(1.5, 40 / 60, 2.2, "monitoring until effects wear off\n(length set by the clinic)", "#F3F3F3",
+          dashed=True)
+    ax.text(-0.58, 0.85, "Esketamine nasal spray (Spravato, under the FDA's REMS)", fontsize=9.5,
+            fontweight="bold")
+    block(0.4, -0.5, 0.0, "check-in,\nblood pressure", "#DDDDDD")
+    block(0.4, 0.0, 10 / 60, "", style.PALETTE["blue"], hatch="\\\\")
+    ax.annotate("self-administered sprays, 1-3 devices\n5 min apart, under supervision", (5 / 60, 0.1),
+                (0.15, -0.05), fontsize=8, va="top", arrowprops={"arrowstyle": "-", "color": ink})
+    block(0.4, 10 / 60, 2.0 + 10 / 60, "observation: at least 2 h, until sedation and\n"
+          "dissociation resolve; take-home is not allowed", style.PALETTE["sky_blue"])
+    block(0.4, 2.0 + 10 / 60, 2.9, "discharge\n(not driving)", "#DDDDDD", dashed=True)
+    ax.text(3.0, 0.4, "no driving or\nmachinery until\nthe next day,\nafter a night's sleep",
+            fontsize=8, va="center")
+    ax.text(0.5, 0.93, "A session is more than the dose: for Spravato, at least 2 hours in the clinic after it",
+            transform=fig.transFigure, ha="center", va="bottom", fontsize=11, fontweight="bold")
+    return fig
+
+
+def course_schedule():
+    """A course of treatment: Spravato's label schedule and an IV series with relapse."""
+    fig = _figure(9.0, 3.9)
+    ax = fig.add_axes((0.2, 0.3, 0.77, 0.55))
+    ink = "#111111"
+    weeks_twice = [w + d for w in range(0, 4) for d in (0.0, 3 / 7)]
+    ax.plot(weeks_twice, [2] * len(weeks_twice), linestyle="none", marker="o", markersize=8,
+            color=style.PALETTE["blue"], markeredgecolor=ink, label="Spravato session")
+    ax.plot(list(range(4, 8)), [2] * 4, linestyle="none", marker="o", markersize=8,
+            color=style.PALETTE["blue"], markeredgecolor=ink)
+    ax.plot(list(range(8, 12)), [2] * 4, linestyle="none", marker="o", markersize=8,
+            markerfacecolor="white", markeredgecolor=style.PALETTE["blue"], markeredgewidth=1.6,
+            label="weekly or every 2 weeks")
+    for x0, x1, text in ((0, 4, "induction: twice a week"), (4, 8, "weekly"),
+                         (8, 12, "maintenance: weekly or every 2 weeks")):
+        ax.annotate("", (x0 - 0.1, 2.45), (x1 - 0.1, 2.45),
+                    arrowprops={"arrowstyle": "<->", "color": "#555555"})
+        ax.text((x0 + x1) / 2 - 0.1, 2.55, text, ha="center", va="bottom", fontsize=8.5)
+    iv_days = [0, 2, 4, 7, 9, 11]
+    ax.plot([d / 7 for d in iv_days], [1] * 6, linestyle="none", marker="s", markersize=8,
+            color=style.PALETTE["orange"], markeredgecolor=ink, label="IV infusion")
+    relapse_week = (11 + 18) / 7
+    ax.annotate("", (relapse_week, 1.0), (11 / 7, 1.0),
+                arrowprops={"arrowstyle": "->", "color": style.PALETTE["vermillion"], "linestyle": "--",
+                            "linewidth": 1.6})
+    ax.plot([relapse_week], [1], linestyle="none", marker="X", markersize=10,
+            color=style.PALETTE["vermillion"], markeredgecolor=ink, label="median relapse, responders")
+    ax.text(relapse_week + 0.15, 1.0, "median 18 days after the\nlast infusion (Murrough 2013)",
+            va="center", fontsize=8.5)
+    ax.set_yticks([1, 2], ["IV ketamine series\n(6 infusions in 12 days,\nMurrough 2013)",
+                           "Spravato\n(label schedule)"])
+    ax.set_ylim(0.4, 2.95)
+    ax.set_xlim(-0.4, 12)
+    ax.set_xticks(range(0, 13, 2))
+    ax.set_xlabel("weeks from the first dose")
+    ax.grid(axis="y", visible=False)
+    fig.legend(loc="lower center", bbox_to_anchor=(0.58, 0.0), fontsize=8, ncols=4, frameon=False)
+    ax.set_title("Treatment is a course of sessions, and the effect of a short course can fade",
+                 fontsize=11, fontweight="bold")
+    return fig
+
+
 def structures():
     """Ketamine, its enantiomers and PCP, drawn by RDKit (SVG and PNG)."""
     from . import structures as chem
@@ -216,6 +304,30 @@ DIAGRAMS: dict[str, Diagram] = {
                 "magnesium ion sits in the middle of the membrane and a ketamine molecule (hexagon) sits "
                 "just above it at the PCP site. An arrow above the pore shows sodium and calcium flowing "
                 "in when the channel is open and unblocked.",
+        ),
+        Diagram(
+            "session_timeline", session_timeline,
+            caption="One treatment session. IV ketamine: check-in, a 40-minute infusion, then monitoring "
+                    "whose length the clinic sets. Spravato: check-in with blood pressure, supervised "
+                    "sprays, at least 2 hours of observation, and no driving until the next day.",
+            alt="Two horizontal timelines in hours. The upper one, IV racemic ketamine (off-label), shows "
+                "check-in and screening before time zero, a hatched 40-minute infusion block, and a "
+                "dashed block of monitoring until effects wear off, whose length the clinic sets. The "
+                "lower one, esketamine nasal spray under the REMS, shows check-in with blood pressure, "
+                "a short block of self-administered sprays 5 minutes apart, an observation block of at "
+                "least 2 hours until sedation and dissociation resolve, then discharge without driving, "
+                "and a note: no driving until the next day after a night's sleep.",
+        ),
+        Diagram(
+            "course_schedule", course_schedule,
+            caption="A course of treatment over 12 weeks: Spravato's label schedule (twice weekly for 4 "
+                    "weeks, weekly for 4, then weekly or every 2 weeks) and an IV series of 6 infusions "
+                    "in 12 days, after which responders relapsed after a median of 18 days.",
+            alt="A timeline in weeks with two rows. The Spravato row has filled circles twice a week in "
+                "weeks 1 to 4 and once a week in weeks 5 to 8, then hollow circles weekly in weeks 9 to "
+                "12, labelled weekly or every 2 weeks. The IV ketamine row has six squares in the first "
+                "12 days, then a dashed arrow to a cross about 4 weeks in, labelled median relapse 18 "
+                "days after the last infusion (Murrough 2013).",
         ),
         Diagram(
             "structures", structures,

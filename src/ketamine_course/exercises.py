@@ -90,3 +90,26 @@ def check_mg_unblocked(answer) -> Verdict:
     if value > 1 or value < 0:
         return _report(False, "A fraction must lie between 0 and 1.")
     return _report(False, f"{value:.4f} is not right. Use 1 / (1 + mg_mm / 3.57 * np.exp(-0.062 * voltage_mv)).")
+
+
+# 03 ------------------------------------------------------------------------
+
+def check_peak_block(answer) -> Verdict:
+    """Exercise 03/3.3: the NMDA block fraction at which the model's pyramidal output peaks."""
+    from . import plasticity
+
+    grid = np.linspace(0.0, 1.0, 1001)
+    expected = float(grid[np.argmax(plasticity.output_vs_block(grid))])
+    value, problem = _number(answer, "The block fraction")
+    if value is None:
+        return _report(False, problem)
+    if not 0.0 <= value <= 1.0:
+        return _report(False, f"{value} is not a fraction: block runs from 0 (none) to 1 (complete).")
+    if abs(value - expected) <= 0.02:
+        return _report(True, f"Output peaks near {expected:.2f} block. Beyond it the pyramidal cells lose "
+                             "their own NMDA drive faster than they gain from disinhibition.")
+    if value < 0.05:
+        return _report(False, "That is no block at all. Did you take the index of the maximum, or its position "
+                              "in the block grid? Use blocks[np.argmax(rates)].")
+    return _report(False, f"{value:.2f} is not where the output peaks. Evaluate plasticity.output_vs_block on "
+                          "a fine grid of block fractions and pick the block with the largest rate.")

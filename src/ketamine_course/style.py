@@ -166,10 +166,10 @@ def presentation() -> Iterator[None]:
         mpl.rcParams.update(saved)
 
 
-def mark_illustrative(ax, text: str = "Illustrative: not fitted to data") -> None:
-    """Stamp an axis as illustrative, on the figure itself."""
-    ax.text(
-        0.99, 0.02, text, transform=ax.transAxes, ha="right", va="bottom",
+def mark_illustrative(ax, text: str = "Illustrative: not fitted to data", y: float = 0.02):
+    """Stamp an axis as illustrative, on the figure itself (bottom right, or at height ``y``)."""
+    return ax.text(
+        0.99, y, text, transform=ax.transAxes, ha="right", va="bottom",
         fontsize="small", style="italic", color=ILLUSTRATIVE_GREY,
         bbox={"boxstyle": "round,pad=0.25", "facecolor": "white", "edgecolor": ILLUSTRATIVE_GREY},
     )
