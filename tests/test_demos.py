@@ -18,6 +18,8 @@ DEMOS = {
     "spines": dict(view="removed"),
     "plasma_curve": dict(route="oral", dose_mg_per_kg=0.8, weight_kg=90.0, scale="log"),
     "esketamine_spray": dict(dose_mg=84),
+    "onset_comparison": dict(measure="difference_vs_placebo", ssri=True, axis="linear"),
+    "course_vs_single": dict(view="course"),
 }
 
 

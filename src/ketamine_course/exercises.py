@@ -113,3 +113,58 @@ def check_peak_block(answer) -> Verdict:
                               "in the block grid? Use blocks[np.argmax(rates)].")
     return _report(False, f"{value:.2f} is not where the output peaks. Evaluate plasticity.output_vs_block on "
                           "a fine grid of block fractions and pick the block with the largest rate.")
+
+
+# 04 ------------------------------------------------------------------------
+
+def check_protocol_peak_um(answer) -> Verdict:
+    """Exercise 04/4.1: peak plasma ketamine after 0.5 mg/kg over 40 min (70 kg), in uM."""
+    from . import pk
+
+    t_peak, c_peak = pk.simulate(0.5, 70.0, route="iv_infusion", infusion_min=40.0).peak()
+    expected = c_peak / pk.MW_KETAMINE_G_PER_MOL
+    value, problem = _number(answer, "The peak concentration")
+    if value is None:
+        return _report(False, problem)
+    if abs(value - expected) <= 0.01:
+        return _report(True, f"{value:.2f} µM at {t_peak:.0f} min, the end of the infusion. The reported peak "
+                             f"is 185 ng/mL = {185 / pk.MW_KETAMINE_G_PER_MOL:.2f} µM, so the model is "
+                             f"{100 * (c_peak / 185 - 1):+.0f}% off.")
+    if abs(value - c_peak) <= 1.0:
+        return _report(False, "That is in ng/mL. Divide by the molar mass, 237.73 g/mol (ng/mL / (g/mol) = µM).")
+    if abs(value - c_peak * 1000 / pk.MW_KETAMINE_G_PER_MOL) <= 10:
+        return _report(False, "Off by a factor of 1000: 1 ng/mL of a 237.73 g/mol drug is 1/237.73 µM.")
+    return _report(False, f"{value:.3g} µM is not the model's peak. Run pk.simulate(0.5, 70.0), take .peak(), "
+                          "and convert ng/mL to µM with pk.ng_per_ml_to_um().")
+
+
+# 05 ------------------------------------------------------------------------
+
+def _popova_day28_response():
+    from . import onset
+
+    def value(arm):
+        return next(r["value"] for r in onset.trials()
+                    if r["treatment"] == "esketamine_nasal_plus_ad" and r["study"] == ("popova2019",)
+                    and r["statistic"] == "response_rate_pct" and r["arm"] == arm and r["timepoint_hours"] == 648)
+
+    return value("active"), value("placebo")
+
+
+def check_nnt(answer) -> Verdict:
+    """Exercise 05/3.2: number needed to treat for response at day 28 in TRANSFORM-2."""
+    active, placebo = _popova_day28_response()
+    expected = 100.0 / (active - placebo)
+    value, problem = _number(answer, "The number needed to treat")
+    if value is None:
+        return _report(False, problem)
+    if abs(value - expected) <= 0.15:
+        return _report(True, f"NNT = 100 / ({active:g} - {placebo:g}) = {expected:.1f}: about one extra responder "
+                             f"for every {round(expected)} people treated, compared with placebo spray plus an "
+                             "oral antidepressant.")
+    if abs(value - (active - placebo)) <= 0.2:
+        return _report(False, "That is the difference in percentage points. The NNT is its reciprocal, "
+                              "with the difference as a fraction: 1 / 0.173.")
+    if abs(value - 1 / (active - placebo)) <= 0.01:
+        return _report(False, "Convert percent to a fraction first: 100 / (difference in points).")
+    return _report(False, f"{value:.3g} is not it. NNT = 1 / (risk difference) = 100 / ({active:g} - {placebo:g}).")

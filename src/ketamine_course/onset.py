@@ -290,9 +290,8 @@ _MODELS = {
                          "r(t) = A (1 - exp(-t/tau))"),
 }
 
-#: Time constants assumed for an *illustrative* rise-and-decay curve, from the
-#: course fact base (FACTS.md, section E: improvement within 2-4 h; one dose
-#: fades over days to about a week). Only the amplitude is then matched to data.
+#: Time constants assumed for an *illustrative* rise-and-decay curve: improvement
+#: within hours and an effect lasting about a week (Zarate et al. 2006). Only the amplitude is then matched to data.
 _ILLUSTRATIVE_RISE_DECAY = {"tau_on_h": 4.0, "tau_off_h": 168.0}
 
 
@@ -695,8 +694,8 @@ def single_dose_duration_days(include_secondary: bool | None = None,
     """Days after one ketamine infusion until response falls below half its peak.
 
     Uses the ``ketamine_iv_single`` curve: the first time after its peak at which
-    it drops below half the peak value. Compare the fact base (FACTS.md, section
-    E): the effect of one dose fades over days to about a week.
+    it drops below half the peak value. Compare Zarate et al. 2006: the effect of
+    one dose was significant for about a week.
 
     Returns
     -------
@@ -718,8 +717,8 @@ def single_dose_duration_days(include_secondary: bool | None = None,
         f"{basis}; it falls below half its peak at {hours:.0f} h ({hours / 24.0:.1f} days)"
         + (f", beyond the last measured timepoint ({curve.last_point_hours:g} h): an extrapolation "
            f"of the fitted decay, not an observation" if extrapolated else "")
-        + ". FACTS.md (section E) says one dose fades over days to about a week; response rates "
-          "pooled in the table fall more slowly than that.")
+        + ". Zarate et al. (2006) found the effect of one infusion significant for about a week; "
+          "the pooled response rates in the table fall more slowly than that.")
 
 
 def relapse_median_days(data_dir: Path | str | None = None) -> tuple[float, str]:
