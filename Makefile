@@ -16,13 +16,14 @@ NBVAL := --nbval --nbval-current-env --nbval-sanitize-with=tests/nbval_sanitize.
 export PYTHONHASHSEED := 0
 export MPLBACKEND := Agg
 
-.PHONY: lab test execute figures bench lock setup clean help
+.PHONY: lab test execute figures glossary bench lock setup clean help
 
 help:
 	@echo "make lab      set up, then open the course in JupyterLab"
 	@echo "make test     set up, then run every test (unit, data, notebooks)"
 	@echo "make execute  re-run every notebook in place and store its outputs"
 	@echo "make figures  regenerate figures/ from code"
+	@echo "make glossary regenerate docs/glossary.md from data/glossary.csv"
 	@echo "make bench    measure slider latency and import time -> BENCHMARKS.md"
 	@echo "make lock     re-pin requirements/lock.txt from pyproject.toml"
 
@@ -58,6 +59,9 @@ execute: $(STAMP)
 
 figures: $(STAMP)
 	$(BIN)/python -m ketamine_course.diagrams figures
+
+glossary: $(STAMP)
+	$(BIN)/python -c "from ketamine_course import glossary; glossary.GLOSSARY_DOC.write_text(glossary.markdown())"
 
 bench: $(STAMP)
 	$(BIN)/python scripts/bench.py BENCHMARKS.md

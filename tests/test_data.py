@@ -131,7 +131,7 @@ def test_every_table_has_exactly_one_source_column():
 
 
 def test_unknown_table():
-    with pytest.raises(ValueError, match="unknown table 'nope'; known tables: history"):
+    with pytest.raises(ValueError, match="unknown table 'nope'; known tables: adverse_effects, evidence"):
         data.load_table("nope")
 
 

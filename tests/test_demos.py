@@ -20,6 +20,8 @@ DEMOS = {
     "esketamine_spray": dict(dose_mg=84),
     "onset_comparison": dict(measure="difference_vs_placebo", ssri=True, axis="linear"),
     "course_vs_single": dict(view="course"),
+    "evidence_explorer": dict(condition="chronic pain"),
+    "adverse_effects": dict(order="excess"),
 }
 
 

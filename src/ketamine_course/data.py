@@ -161,8 +161,57 @@ ONSET_TRIALS = TableSchema(
     ),
 )
 
+EVIDENCE = TableSchema(
+    filename="evidence.csv",
+    description="Conditions for which ketamine or esketamine has been studied, with the state of the evidence.",
+    columns=(
+        Column("condition"),
+        Column("approval_status", choices=("approved (esketamine)", "off-label", "investigational")),
+        Column("approved_product", required=False, description="Product and indication if approved, else empty."),
+        Column("evidence_strength", choices=("strong", "moderate", "limited", "preliminary")),
+        Column("key_findings", description="What the key studies found, paraphrased."),
+        Column("caveats", description="Limits: small samples, short follow-up, blinding, populations."),
+        Column("source", "sources"),
+        Column("note", required=False),
+    ),
+)
+
+ADVERSE_EFFECTS = TableSchema(
+    filename="adverse_effects.csv",
+    description="Adverse effects: how often, when they start and how long they last, with sources.",
+    columns=(
+        Column("effect"),
+        Column("product", choices=("esketamine nasal", "racemic ketamine IV", "ketamine (recreational)",
+                                   "ketamine (any)")),
+        Column("timescale", choices=("during session", "hours", "days", "long term")),
+        Column("frequency_pct", "float", "% of patients", required=False, minimum=0, maximum=100,
+               description="Reported frequency in the treated arm, where a number is given."),
+        Column("placebo_pct", "float", "% of patients", required=False, minimum=0, maximum=100),
+        Column("onset_min", "float", "min after dose", required=False, minimum=0, maximum=1440),
+        Column("resolves_by_min", "float", "min after dose", required=False, minimum=0, maximum=1440),
+        Column("description"),
+        Column("extraction", choices=("text", "table", "figure-approx", "label")),
+        Column("status", choices=("confirmed", "secondary", "illustrative")),
+        Column("source", "sources"),
+        Column("note", required=False),
+    ),
+)
+
+GLOSSARY = TableSchema(
+    filename="glossary.csv",
+    description="Terms used in the course, with short definitions.",
+    columns=(
+        Column("term"),
+        Column("definition"),
+        Column("see_also", required=False, description="Other terms, separated by ';'."),
+        Column("first_notebook", "int", "notebook number", minimum=0, maximum=6),
+        Column("source", "sources"),
+    ),
+)
+
 #: Every table the course ships, by name (the file name without ``.csv``).
-SCHEMAS: dict[str, TableSchema] = {"history": HISTORY, "hypotheses": HYPOTHESES,
+SCHEMAS: dict[str, TableSchema] = {"adverse_effects": ADVERSE_EFFECTS, "evidence": EVIDENCE,
+                                   "glossary": GLOSSARY, "history": HISTORY, "hypotheses": HYPOTHESES,
                                    "onset_trials": ONSET_TRIALS, "structures": STRUCTURES}
 
 
@@ -328,16 +377,18 @@ def load_table(name: str, data_dir: Path | str | None = None) -> list[dict]:
 
 
 def table_html(name: str, columns: list[str] | None = None, caption: str = "",
-               data_dir: Path | str | None = None) -> str:
+               data_dir: Path | str | None = None, where: dict | None = None) -> str:
     """A validated table as an accessible HTML table (caption, header cells, sources spelled out).
 
     Source keys are shown as short citations (first author and year); the full
-    entries are in ``references.bib``.
+    entries are in ``references.bib``. ``where`` keeps only rows whose columns
+    equal the given values, e.g. ``{"timescale": "long term"}``.
     """
     from html import escape
 
     schema = SCHEMAS[name]
-    rows = load_table(name, data_dir)
+    rows = [r for r in load_table(name, data_dir)
+            if all(r.get(k) == v for k, v in (where or {}).items())]
     columns = list(columns or schema.names)
     unknown = [c for c in columns if c not in schema.names]
     if unknown:

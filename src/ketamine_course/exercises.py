@@ -168,3 +168,44 @@ def check_nnt(answer) -> Verdict:
     if abs(value - 1 / (active - placebo)) <= 0.01:
         return _report(False, "Convert percent to a fraction first: 100 / (difference in points).")
     return _report(False, f"{value:.3g} is not it. NNT = 1 / (risk difference) = 100 / ({active:g} - {placebo:g}).")
+
+
+# 00 ------------------------------------------------------------------------
+
+def check_regulation_count(answer) -> Verdict:
+    """Exercise 00/4.1: how many milestones in data/history.csv are about regulation."""
+    from . import data
+
+    rows = data.load_table("history")
+    expected = sum(r["category"] == "regulation" for r in rows)
+    value, problem = _number(answer, "The count")
+    if value is None:
+        return _report(False, problem)
+    if value == expected:
+        return _report(True, f"{expected} of the {len(rows)} milestones are about regulation, from the WHO list "
+                             "in 1985 to the esketamine approvals.")
+    if value == len(rows):
+        return _report(False, "That counts every milestone. Keep only rows whose category is 'regulation'.")
+    return _report(False, f"{value:g} is not the count. Loop over the rows and count those with "
+                          "row['category'] == 'regulation'.")
+
+
+# 06 ------------------------------------------------------------------------
+
+def check_nnh(answer) -> Verdict:
+    """Exercise 06/2.3: number needed to harm for dissociation in the pooled ASPIRE trials."""
+    from . import safety
+
+    row = next(r for r in safety.paired_rates() if r["effect"].startswith("dissociation"))
+    expected = safety.number_needed_to_harm(row["drug_pct"], row["placebo_pct"])
+    value, problem = _number(answer, "The number needed to harm")
+    if value is None:
+        return _report(False, problem)
+    if abs(value - expected) <= 0.1:
+        return _report(True, f"NNH = 100 / ({row['drug_pct']:g} - {row['placebo_pct']:g}) = {expected:.1f}: about "
+                             f"one extra person with dissociation for every {round(expected)} treated. Compare the "
+                             "NNT of about 6 for response in notebook 05.")
+    if abs(value - (row["drug_pct"] - row["placebo_pct"])) <= 0.2:
+        return _report(False, "That is the difference in percentage points; the NNH is 100 divided by it.")
+    return _report(False, f"{value:.3g} is not it. Use safety.number_needed_to_harm(drug_pct, placebo_pct) or "
+                          "100 / (drug % - placebo %).")

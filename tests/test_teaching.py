@@ -1,0 +1,115 @@
+"""Quizzes and exercises: every notebook has both, and the checks judge correctly."""
+
+import json
+import re
+
+import numpy as np
+import pytest
+
+from ketamine_course import exercises, pk, plasticity, quiz, receptor, structures
+
+from .conftest import NOTEBOOKS
+
+
+def _number(name):
+    return re.match(r"(\d\d)_", name).group(1)
+
+
+def _esketamine_salt():
+    mol = next(r["mol"] for r in structures.molecules() if r["name"].startswith("esketamine"))
+    return structures.molar_mass_g_per_mol(mol) + exercises.HCL_G_PER_MOL
+
+
+#: check function -> (a correct answer computed as a student would, a wrong answer)
+CHECKS = {
+    exercises.check_regulation_count: (5, 14),
+    exercises.check_salt_mass: (_esketamine_salt(), 237.73),
+    exercises.check_mg_unblocked: (1 / (1 + 1.0 / 3.57 * np.exp(-0.062 * -40.0)), 0.77),
+    exercises.check_peak_block: (float(np.linspace(0, 1, 1001)[np.argmax(
+        plasticity.output_vs_block(np.linspace(0, 1, 1001)))]), 0.0),
+    exercises.check_protocol_peak_um: (pk.ng_per_ml_to_um(pk.simulate(0.5, 70.0).peak()[1]), 177.3),
+    exercises.check_nnt: (1 / (0.693 - 0.520), 17.3),
+}
+
+
+@pytest.mark.parametrize("check", list(CHECKS), ids=lambda f: f.__name__)
+def test_check_accepts_the_solution_and_rejects_a_wrong_answer(check, capsys):
+    right, wrong = CHECKS[check]
+    assert check(right), capsys.readouterr().out
+    assert "Correct." in capsys.readouterr().out
+    assert not check(wrong)
+    out = capsys.readouterr().out
+    assert out.startswith("Not yet.") and len(out) > 30, "a wrong answer gets an explanation"
+    assert not check(...)
+    assert "number" in capsys.readouterr().out
+
+
+def test_regulation_count_matches_the_data():
+    from ketamine_course import data
+
+    assert sum(r["category"] == "regulation" for r in data.load_table("history")) == CHECKS[
+        exercises.check_regulation_count][0]
+
+
+def test_mg_exercise_matches_the_model():
+    assert CHECKS[exercises.check_mg_unblocked][0] == pytest.approx(receptor.mg_unblocked_fraction(-40.0, 1.0))
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
+def test_every_notebook_has_a_quiz_and_an_exercise(path):
+    nb = json.loads(path.read_text())
+    code = ["".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code"]
+    text = "".join("".join(c["source"]) for c in nb["cells"])
+    number = _number(path.name)
+    assert any(f'quiz.show("{number}")' in c for c in code), "no quiz"
+    exercise_cells = [c for c in code if "exercises.check_" in c]
+    assert exercise_cells, "no exercise with a check function"
+    assert any("= ...  # your code" in c for c in exercise_cells), "the exercise has no marked gap"
+    assert "Show a worked solution" in text, "no hidden worked solution"
+    assert "### Exercise" in text and "### Think!" in text or number == "00"
+
+
+@pytest.mark.parametrize("number", sorted(quiz.QUIZZES))
+def test_quiz_questions_are_judged_correctly(number):
+    questions = quiz.QUIZZES[number]
+    assert len(questions) >= 3
+    for q in questions:
+        ok, text = quiz.check(q, int(q.answer) if q.options else q.answer)
+        assert ok and text.startswith("Correct.") and q.explanation in text
+        if q.options:
+            for wrong in set(range(len(q.options))) - {int(q.answer)}:
+                ok, text = quiz.check(q, wrong)
+                assert not ok and text.startswith("Not quite.")
+            assert quiz.check(q, None) == (False, "Choose one of the options.")
+        else:
+            assert not quiz.check(q, q.answer + 10 * q.tolerance + 10)[0]
+            assert not quiz.check(q, "abc")[0]
+
+
+@pytest.mark.parametrize("number", sorted(quiz.QUIZZES))
+def test_static_quiz_shows_questions_but_not_answers(number):
+    questions = quiz.QUIZZES[number]
+    shown = quiz.show(number)
+    text = shown._repr_mimebundle_()["text/plain"]
+    for q in questions:
+        assert q.prompt in text
+        assert q.explanation not in text
+    assert "application/vnd.jupyter.widget-view+json" in shown._repr_mimebundle_()
+
+
+def test_quiz_feedback_uses_words_and_symbols_not_colour():
+    shown = quiz.show("02")
+    radio = shown.box.children[1].children[1].children[0]
+    button = shown.box.children[1].children[1].children[1]
+    radio.value = 0
+    button.click()
+    feedback = shown.feedback[1].value
+    assert "Correct" in feedback and "&#10004;" in feedback and "color" not in feedback
+    radio.value = 1
+    button.click()
+    assert "Not quite" in shown.feedback[1].value and "&#10008;" in shown.feedback[1].value
+
+
+def test_unknown_quiz():
+    with pytest.raises(ValueError, match="notebook must be one of"):
+        quiz.show("99")
