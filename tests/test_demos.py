@@ -94,3 +94,22 @@ def test_coincidence_needs_all_three():
         demo.set(**{off: True})
     demo.set(depolarised=False)
     assert 0 < bar.get_width() < full / 2
+
+
+def test_onset_points_read_from_a_figure_are_drawn_differently(tmp_path, monkeypatch):
+    """A figure-approx value gets the half-filled marker, not the confirmed one."""
+    from ketamine_course import onset
+
+    real = onset.series
+
+    def with_approx(treatment, statistic, arm="active", **kw):
+        hours, values, rows = real(treatment, statistic, arm=arm, **kw)
+        if treatment == "ketamine_iv_single" and arm == "active" and len(rows):
+            rows = [dict(rows[0], extraction="figure-approx")] + list(rows[1:])
+        return hours, values, rows
+
+    monkeypatch.setattr(onset, "series", with_approx)
+    demo = demos.onset_comparison()
+    ax = demo.figure.axes[0]
+    half_filled = [line for line in ax.lines if line.get_fillstyle() == "left" and len(line.get_xdata())]
+    assert len(half_filled) == 1 and len(half_filled[0].get_xdata()) == 1

@@ -891,7 +891,9 @@ def onset_comparison(treatments=("ketamine_iv_single", "esketamine_nasal_plus_ad
                              markerfacecolor="white", markeredgecolor=st["color"], markeredgewidth=1.8)
         placebo, = ax.plot([], [], linestyle="none", marker=st["marker"], markersize=8, color="#9A9A9A",
                            markeredgecolor="#111111")
-        artists[key] = (curve, outside, confirmed, secondary, placebo)
+        approx, = ax.plot([], [], linestyle="none", marker=st["marker"], markersize=9, color=st["color"],
+                          fillstyle="left", markerfacecoloralt="white", markeredgecolor="#111111")
+        artists[key] = (curve, outside, confirmed, secondary, placebo, approx)
     from matplotlib.lines import Line2D
 
     key_handles = [Line2D([], [], linestyle="-", marker=style.series_style(i)["marker"],
@@ -902,6 +904,8 @@ def onset_comparison(treatments=("ketamine_iv_single", "esketamine_nasal_plus_ad
                label="hollow: secondary source only"),
         Line2D([], [], linestyle="none", marker="o", color="#9A9A9A", markeredgecolor="#111111",
                label="grey: placebo arm"),
+        Line2D([], [], linestyle="none", marker="o", color="#444444", fillstyle="left",
+               markerfacecoloralt="white", markeredgecolor="#111111", label="half-filled: read from a figure"),
         Line2D([], [], linestyle=":", color="#444444", label="dotted: illustrative curve"),
         Line2D([], [], linestyle=(0, (1, 2)), color="#444444", linewidth=1.2,
                label="thin dots: beyond the data (shape only)"),
@@ -917,13 +921,16 @@ def onset_comparison(treatments=("ketamine_iv_single", "esketamine_nasal_plus_ad
     def update(measure: str, axis: str, **ticked) -> bool:
         plotted = []
         for key in names:
-            curve, outside, confirmed, secondary, placebo = artists[key]
+            curve, outside, confirmed, secondary, placebo, approx = artists[key]
             on = ticked[key]
             points = _point_rows(key, measure) if on else []
-            act = [(h, v) for h, v, arm, r in points if arm == "active" and r["status"] == "confirmed"]
-            sec = [(h, v) for h, v, arm, r in points if arm == "active" and r["status"] != "confirmed"]
+            from_figure = [(h, v) for h, v, arm, r in points
+                           if arm == "active" and r["extraction"] == "figure-approx"]
+            active = [(h, v, r) for h, v, arm, r in points if arm == "active" and r["extraction"] != "figure-approx"]
+            act = [(h, v) for h, v, r in active if r["status"] == "confirmed"]
+            sec = [(h, v) for h, v, r in active if r["status"] != "confirmed"]
             pla = [(h, v) for h, v, arm, r in points if arm == "placebo"]
-            for line, pts in ((confirmed, act), (secondary, sec), (placebo, pla)):
+            for line, pts in ((confirmed, act), (secondary, sec), (placebo, pla), (approx, from_figure)):
                 line.set_data([p[0] for p in pts], [p[1] for p in pts])
             plotted += [(key, h, v, arm, r) for h, v, arm, r in points]
             spec = onset.CURVE_SPECS[key]
@@ -946,14 +953,16 @@ def onset_comparison(treatments=("ketamine_iv_single", "esketamine_nasal_plus_ad
                        "Remission: ECT and esketamine courses reach it over weeks")
         rows_html = "".join(
             f"<tr><td>{escape(ONSET_TREATMENTS[k])}</td><td>{escape(arm)}</td><td>{h:g}</td>"
-            f"<td>{v:g}</td><td>{escape(r['measure'])}</td><td>{escape(r['status'])}</td>"
+            f"<td>{v:g}</td><td>{escape(r['measure'])}</td><td>{escape(r['status'])}, "
+            f"{escape(r['extraction'])}</td>"
             f"<td>{escape('; '.join(data.cite(s) for s in r['study']))}</td></tr>"
             for k, h, v, arm, r in sorted(plotted, key=lambda x: (x[0], x[1])))
         table.value = (
             "<table class='course-table'><caption style='caption-side:top;text-align:left'>"
             "Values plotted, with sources</caption><thead><tr><th scope='col'>treatment</th>"
             "<th scope='col'>arm</th><th scope='col'>hours</th><th scope='col'>value</th>"
-            "<th scope='col'>scale</th><th scope='col'>status</th><th scope='col'>source</th></tr></thead>"
+            "<th scope='col'>scale</th><th scope='col'>status, extraction</th><th scope='col'>source</th>"
+            "</tr></thead>"
             f"<tbody>{rows_html or '<tr><td colspan=7>no values for this choice</td></tr>'}</tbody></table>")
         moved = (axis, measure) != (shown["axis"], shown["measure"])
         if moved:
