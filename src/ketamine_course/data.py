@@ -13,6 +13,7 @@ line 1), so a student can jump straight to the line.
 from __future__ import annotations
 
 import csv
+import functools
 import math
 import re
 from dataclasses import dataclass, field
@@ -227,13 +228,24 @@ def reference_keys(data_dir: Path | str | None = None) -> set[str]:
 _FIELD = re.compile(r"^\s*(\w+)\s*=\s*(\{(?:[^{}]|\{[^{}]*\})*\}|\d+|\w+)\s*,?\s*$", re.M)
 
 
+def _stamp(path: Path) -> tuple[str, int]:
+    """Cache key for a file: its path and modification time (a changed file is re-read)."""
+    return str(path.resolve()), path.stat().st_mtime_ns if path.exists() else -1
+
+
 def references(data_dir: Path | str | None = None) -> dict[str, dict[str, str]]:
     """Every entry of ``references.bib`` as ``{key: {field: value}}``.
 
     Braces used for capitalisation are removed; the entry type is under ``"type"``.
+    Parsed once per version of the file.
     """
     path = Path(data_dir or DATA_DIR) / REFERENCES_FILE
-    text = path.read_text(encoding="utf-8")
+    return {k: dict(v) for k, v in _parse_references(*_stamp(path)).items()}
+
+
+@functools.lru_cache(maxsize=8)
+def _parse_references(path: str, _mtime_ns: int) -> dict[str, dict[str, str]]:
+    text = Path(path).read_text(encoding="utf-8")
     out = {}
     for kind, key, body in re.findall(r"@(\w+)\s*\{\s*([^,\s]+)\s*,(.*?)\n\}", text, flags=re.S):
         fields = {"type": kind.lower()}
@@ -360,8 +372,18 @@ def load_table(name: str, data_dir: Path | str | None = None) -> list[dict]:
     path = folder / schema.filename
     if not path.exists():
         raise DataError(f"{schema.filename}: file not found in {folder.name}/")
+    bib = folder / REFERENCES_FILE
+    rows = _load_validated(name, *_stamp(path), *_stamp(bib))
+    return [dict(row) for row in rows]
+
+
+@functools.lru_cache(maxsize=32)
+def _load_validated(name: str, path: str, _mtime_ns: int, bib: str, _bib_mtime_ns: int) -> tuple[dict, ...]:
+    """Read and validate a table once per version of the table and of the bibliography."""
+    schema = SCHEMAS[name]
+    folder = Path(path).parent
     keys = reference_keys(folder)
-    with path.open(newline="", encoding="utf-8") as fh:
+    with Path(path).open(newline="", encoding="utf-8") as fh:
         reader = csv.DictReader(fh, strict=True)
         header = reader.fieldnames or []
         missing = [c for c in schema.names if c not in header]
@@ -371,7 +393,7 @@ def load_table(name: str, data_dir: Path | str | None = None) -> list[dict]:
         if extra:
             raise DataError(f"{schema.filename}, row 1: unexpected column(s) {', '.join(extra)}")
         try:
-            return validate_rows(reader, schema, keys, schema.filename)
+            return tuple(validate_rows(reader, schema, keys, schema.filename))
         except csv.Error as exc:
             raise DataError(f"{schema.filename}, row {reader.line_num}: malformed CSV ({exc})") from None
 

@@ -679,10 +679,10 @@ def esketamine_spray(dose_mg: int = 56) -> Demo:
 
     fig = new_figure(figsize=(7.0, 3.6))
     ax = fig.add_subplot()
-    curves = {}
+    curves, results = {}, {}
     for i, d in enumerate(pk.ESKETAMINE_DOSES_MG):
         st = style.series_style(i)
-        result = pk.esketamine_nasal(d, t_end_min=720.0, dt_min=1.0)
+        result = results[d] = pk.esketamine_nasal(d, t_end_min=720.0, dt_min=1.0)
         curves[d], = ax.plot(result.time_min / 60, result.concentration_ng_per_ml, color=st["color"],
                              linestyle=st["linestyle"], label=f"{d} mg ({d // 28} device{'s' if d > 28 else ''})")
     band = ax.axvspan(0, 0, color=style.PALETTE["yellow"], alpha=0.35, zorder=0)
@@ -698,7 +698,7 @@ def esketamine_spray(dose_mg: int = 56) -> Demo:
     title = ax.set_title("")
 
     def update(dose_mg: int) -> None:
-        result = pk.esketamine_nasal(dose_mg, t_end_min=720.0, dt_min=1.0)
+        result = results[dose_mg]
         for d, line in curves.items():
             line.set_linewidth(3.0 if d == dose_mg else 1.2)
             line.set_alpha(1.0 if d == dose_mg else 0.5)
