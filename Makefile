@@ -16,7 +16,7 @@ NBVAL := --nbval --nbval-current-env --nbval-sanitize-with=tests/nbval_sanitize.
 export PYTHONHASHSEED := 0
 export MPLBACKEND := Agg
 
-.PHONY: lab test execute figures glossary bench lock setup clean help
+.PHONY: lab test execute figures glossary bench lock setup clean help html slides e2e
 
 help:
 	@echo "make lab      set up, then open the course in JupyterLab"
@@ -25,6 +25,9 @@ help:
 	@echo "make figures  regenerate figures/ from code"
 	@echo "make glossary regenerate docs/glossary.md from data/glossary.csv"
 	@echo "make bench    measure slider latency and import time -> BENCHMARKS.md"
+	@echo "make html     export every notebook to a static offline site in site/"
+	@echo "make slides   build a reveal.js deck per notebook in slides/ (offline)"
+	@echo "make e2e      run only the browser tests (JupyterLab and site/ in chromium)"
 	@echo "make lock     re-pin requirements/lock.txt from pyproject.toml"
 
 setup: $(STAMP)
@@ -66,6 +69,32 @@ glossary: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python scripts/bench.py BENCHMARKS.md
 
+# Static, offline site: each notebook's committed outputs and saved widget state,
+# with the widget HTML manager, require.js and MathJax installed from npm at build
+# time (exact versions) and served from site/lib. axe-core is for the tests.
+SITE      ?= site
+NPM_DIR   := build/npm
+NPM_PKGS  := @jupyter-widgets/html-manager@1.0.15 requirejs@2.3.8 mathjax@3.2.2 axe-core@4.14.1 \
+             reveal.js@4.6.0 jquery@3.7.1
+NPM_STAMP := $(NPM_DIR)/.installed-$(shell echo '$(NPM_PKGS)' | md5sum | cut -c1-8)
+
+$(NPM_STAMP):
+	@command -v npm >/dev/null || { echo "error: make html needs npm (Debian: apt-get install npm)" >&2; exit 1; }
+	mkdir -p $(NPM_DIR)
+	npm install --no-save --no-audit --no-fund --loglevel=error --prefix $(NPM_DIR) $(NPM_PKGS)
+	@touch $@
+
+html: $(STAMP) $(NPM_STAMP)
+	$(BIN)/python scripts/build_html.py $(SITE) $(NPM_DIR) $(NOTEBOOKS)
+
+# reveal.js decks, one per notebook, offline (same npm folder as the site).
+SLIDES ?= slides
+slides: $(STAMP) $(NPM_STAMP)
+	$(BIN)/python scripts/build_slides.py $(SLIDES) $(NPM_DIR) $(NOTEBOOKS)
+
+e2e: $(STAMP)
+	$(BIN)/python -m pytest -m e2e tests/e2e $(PYTEST_ARGS)
+
 # Re-pin: resolve pyproject.toml's ranges in a scratch venv, record the result.
 lock:
 	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
@@ -73,7 +102,7 @@ lock:
 	.lock-venv/bin/python -m pip install --quiet ".[test]"
 	{ echo "# Exact versions CI tested. Regenerate with 'make lock'."; \
 	  .lock-venv/bin/python -m pip freeze --exclude ketamine-course --exclude pip; } > $(LOCK)
-	rm -rf .lock-venv build src/*.egg-info
+	rm -rf .lock-venv build/lib build/bdist.* src/*.egg-info
 
 clean:
 	rm -rf $(VENV) .pytest_cache build src/*.egg-info

@@ -1,0 +1,141 @@
+"""Export the notebooks to a static site that works offline.
+
+    python scripts/build_html.py SITE_DIR NPM_PREFIX NOTEBOOK...
+
+Each notebook becomes SITE_DIR/<name>.html, rendered from its committed
+outputs and saved widget state (no kernel, no re-execution), so the demos show
+their sliders and default figures. The scripts a page needs are copied from
+NPM_PREFIX/node_modules (installed by `make html` from the npm registry) into
+SITE_DIR/lib and linked by relative URL, so no page asks any other host for
+anything: the widget HTML manager, require.js and MathJax 3.
+"""
+
+from __future__ import annotations
+
+import html
+import shutil
+import sys
+from pathlib import Path
+
+import nbformat
+from nbconvert import HTMLExporter
+
+HERE = Path(__file__).resolve().parent
+TEMPLATES = HERE / "html_template"
+
+#: Site-relative URLs of the local scripts, as given to nbconvert.
+#: The manager's stylesheet asks for its icon fonts under @jupyter-widgets/html-manager/dist/.
+WIDGET_RENDERER_URL = "@jupyter-widgets/html-manager/dist/embed-amd.js"
+REQUIRE_JS_URL = "lib/require.js"
+MATHJAX_URL = "lib/mathjax/tex-chtml-full.js"
+
+
+def copy_libraries(npm_prefix: Path, site: Path) -> None:
+    modules = npm_prefix / "node_modules"
+    if not (modules / "@jupyter-widgets" / "html-manager").is_dir():
+        raise SystemExit(f"error: {modules} lacks @jupyter-widgets/html-manager; run `make html`, "
+                         "which installs it from npm")
+    lib, manager = site / "lib", site / Path(WIDGET_RENDERER_URL).parent
+    for old in (lib, site / "@jupyter-widgets"):
+        if old.exists():
+            shutil.rmtree(old)
+    lib.mkdir(parents=True)
+    manager.mkdir(parents=True)
+    # embed-amd.js plus the icon fonts its CSS refers to (same folder); no source maps.
+    for f in (modules / "@jupyter-widgets" / "html-manager" / "dist").iterdir():
+        if f.suffix in {".woff", ".woff2", ".ttf", ".eot", ".svg"}:
+            # Its stylesheets ask for the icon fonts both here and one folder up.
+            shutil.copy2(f, manager / f.name)
+            shutil.copy2(f, site / "@jupyter-widgets" / f.name)
+        elif f.name == "embed-amd.js":
+            shutil.copy2(f, manager / f.name)
+    shutil.copy2(modules / "requirejs" / "require.js", lib / "require.js")
+    mathjax = modules / "mathjax" / "es5"
+    (lib / "mathjax").mkdir()
+    shutil.copy2(mathjax / "tex-chtml-full.js", lib / "mathjax" / "tex-chtml-full.js")
+    shutil.copytree(mathjax / "output" / "chtml" / "fonts" / "woff-v2",
+                    lib / "mathjax" / "output" / "chtml" / "fonts" / "woff-v2")
+
+
+def name_demo_figures(nb) -> int:
+    """Give every demo figure in the saved widget state its caption as title (its text alternative).
+
+    ipywidgets' Image has no alt text. Its view shows ``tooltip`` as the
+    <img>'s title only when the model has a ``description``, which Image lacks
+    (without one the view fails to render), so both are set here from the
+    caption that the demo's box shows below the figure. Returns how many
+    figures were named.
+    """
+    import re
+
+    state = nb.metadata.get("widgets", {}).get("application/vnd.jupyter.widget-state+json", {}).get("state", {})
+    named = 0
+    for model in state.values():
+        children = model.get("state", {}).get("children", [])
+        if model.get("model_name") != "VBoxModel" or len(children) < 3:
+            continue
+        ids = [c.replace("IPY_MODEL_", "") for c in children]
+        image, caption = state.get(ids[1], {}), state.get(ids[2], {})
+        if "course-figure" not in image.get("state", {}).get("_dom_classes", []):
+            continue
+        text = re.sub(r"<[^>]+>", "", caption.get("state", {}).get("value", "")).strip()
+        if text and not image["state"].get("tooltip"):
+            image["state"]["tooltip"] = html.unescape(text)
+            image["state"].setdefault("description", "")
+            named += 1
+    return named
+
+
+def exporter() -> HTMLExporter:
+    exp = HTMLExporter(template_name="course", extra_template_basedirs=[str(TEMPLATES)])
+    exp.widget_renderer_url = WIDGET_RENDERER_URL
+    exp.require_js_url = REQUIRE_JS_URL
+    exp.mathjax_url = MATHJAX_URL
+    return exp
+
+
+def title_of(nb) -> str:
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            for line in cell.source.splitlines():
+                if line.startswith("# "):
+                    return line[2:].strip()
+    return "Untitled notebook"
+
+
+def build(site: Path, npm_prefix: Path, notebooks: list[Path]) -> list[Path]:
+    site.mkdir(parents=True, exist_ok=True)
+    copy_libraries(npm_prefix, site)
+    exp = exporter()
+    pages, entries = [], []
+    for path in notebooks:
+        nb = nbformat.read(path, as_version=4)
+        title = title_of(nb)
+        name_demo_figures(nb)
+        body, _ = exp.from_notebook_node(nb, resources={"metadata": {"name": title}})
+        page = site / f"{path.stem}.html"
+        page.write_text(body, encoding="utf-8")
+        pages.append(page)
+        entries.append(f'<li><a href="{page.name}">{html.escape(title)}</a></li>')
+        print(f"wrote {page}")
+    index = site / "index.html"
+    index.write_text(
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head><meta charset=\"utf-8\">"
+        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+        "<title>Ketamine Therapy, Explained</title></head>\n<body>\n<main>\n"
+        "<h1>Ketamine Therapy, Explained</h1>\n"
+        "<p>Static pages of the course notebooks. The demos show their default figures and controls; "
+        "to redraw a figure, open the notebook in JupyterLab. For education only, not medical advice.</p>\n"
+        "<ul>\n" + "\n".join(entries) + "\n</ul>\n</main>\n</body>\n</html>\n", encoding="utf-8")
+    print(f"wrote {index}")
+    return pages
+
+
+def main(argv: list[str]) -> None:
+    if len(argv) < 3:
+        raise SystemExit(__doc__)
+    build(Path(argv[0]), Path(argv[1]), [Path(p) for p in argv[2:]])
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
