@@ -22,6 +22,7 @@ from typing import Callable
 
 import ipywidgets as widgets
 import numpy as np
+from traitlets import Unicode
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
@@ -63,34 +64,54 @@ class Blitter:
     The figure is drawn once with the ``dynamic`` artists hidden and the
     pixels kept; each update restores those pixels and draws just the
     dynamic artists on top. Anything that moves the axes (limits, scales)
-    needs :meth:`invalidate`, which makes the next render a full one.
+    needs :meth:`invalidate`: the next render is then one full draw, and the
+    background is rebuilt lazily, only when an update that keeps the axes
+    follows (so dragging a control that moves the axes costs one draw, not two).
     """
 
     def __init__(self, fig: Figure, dynamic):
         self.fig, self.dynamic, self._background = fig, list(dynamic), None
+        self._full = True
 
     def invalidate(self) -> None:
-        self._background = None
+        self._background, self._full = None, True
+
+    def _capture_background(self) -> None:
+        canvas = self.fig.canvas
+        # Axes.draw re-places titles, and misplaces hidden ones: keep where the full draw put them.
+        texts = [(a, a.get_position()) for a in self.dynamic if hasattr(a, "get_text")]
+        for artist in self.dynamic:
+            artist.set_visible(False)
+        canvas.draw()
+        self._background = canvas.copy_from_bbox(self.fig.bbox)
+        for artist, position in texts:
+            artist.set_position(position)
+        for artist in self.dynamic:
+            artist.set_visible(True)
 
     def render(self) -> bytes:
         canvas = self.fig.canvas
+        if self._full:
+            self._full = False
+            canvas.draw()
+            return _encode_png(canvas)
         if self._background is None:
-            # Axes.draw re-places titles, and misplaces hidden ones: keep where they were.
-            texts = [(a, a.get_position()) for a in self.dynamic if hasattr(a, "get_text")]
-            canvas.draw()
-            texts = [(a, a.get_position()) for a, _ in texts]
-            for artist in self.dynamic:
-                artist.set_visible(False)
-            canvas.draw()
-            self._background = canvas.copy_from_bbox(self.fig.bbox)
-            for artist, position in texts:
-                artist.set_position(position)
-            for artist in self.dynamic:
-                artist.set_visible(True)
+            self._capture_background()
         canvas.restore_region(self._background)
         for artist in self.dynamic:
             (artist.axes or self.fig).draw_artist(artist)
         return _encode_png(canvas)
+
+
+class CourseImage(widgets.Image):
+    """An Image whose caption reaches the browser as the <img> title (its text alternative).
+
+    ipywidgets' Image has no alt text. Its view writes ``tooltip`` into the
+    <img>'s title only for models that also have a ``description``, which
+    Image lacks; this subclass adds one (always empty).
+    """
+
+    description = Unicode("").tag(sync=True)
 
 
 class Demo(widgets.VBox):
@@ -122,7 +143,8 @@ class Demo(widgets.VBox):
         self.controls = controls
         self._update = update
         self.caption = caption
-        self.image = widgets.Image(format="png", layout=widgets.Layout(max_width="100%", height="auto"))
+        self.image = CourseImage(format="png", tooltip=caption,
+                                 layout=widgets.Layout(max_width="100%", height="auto"))
         self.image.add_class("course-figure")
         caption_html = widgets.HTML(f"<p role='note'><em>{caption}</em></p>")
         box = widgets.HBox(list(controls.values()), layout=widgets.Layout(flex_flow="row wrap"))
@@ -911,12 +933,13 @@ def onset_comparison(treatments=("ketamine_iv_single", "esketamine_nasal_plus_ad
                label="thin dots: beyond the data (shape only)"),
     ]
     ax.legend(handles=key_handles, loc="upper left", fontsize="x-small", ncols=2)
-    ax.set_ylim(0, 100)
+    ax.axhline(0, color="#777777", linewidth=0.8)
+    ax.set_ylim(-5, 100)  # one range for every measure, so switching measures redraws in place
     ax.set_xlabel("time after the first dose")
     ylabel = ax.set_ylabel("")
     title = ax.set_title("")
     table = widgets.HTML()
-    shown = {"axis": None, "measure": None}
+    shown = {"axis": None}
 
     def update(measure: str, axis: str, **ticked) -> bool:
         plotted = []
@@ -964,15 +987,14 @@ def onset_comparison(treatments=("ketamine_iv_single", "esketamine_nasal_plus_ad
             "<th scope='col'>scale</th><th scope='col'>status, extraction</th><th scope='col'>source</th>"
             "</tr></thead>"
             f"<tbody>{rows_html or '<tr><td colspan=7>no values for this choice</td></tr>'}</tbody></table>")
-        moved = (axis, measure) != (shown["axis"], shown["measure"])
+        moved = axis != shown["axis"]
         if moved:
-            shown.update(axis=axis, measure=measure)
+            shown.update(axis=axis)
             ax.set_xscale(axis)
             ax.set_xlim((1, onset.MAX_HOURS * 1.1) if axis == "log" else (0, onset.MAX_HOURS * 1.02))
             ticks = _HOUR_TICKS if axis == "log" else _LINEAR_TICKS
             ax.set_xticks([t[0] for t in ticks], [t[1] for t in ticks])
             ax.minorticks_off()
-            ax.set_ylim((-5, 40) if measure == "difference_vs_placebo" else (0, 100))
         return moved
 
     boxes = {k: widgets.Checkbox(value=k in treatments, description=ONSET_TREATMENTS[k], indent=False,
@@ -1124,24 +1146,24 @@ def adverse_effects(order: str = "drug") -> Demo:
     ax.set_xlabel("% of patients with the event during 4 weeks")
     fig.legend(loc="outside lower center", ncols=2, fontsize="small")
     ax.grid(axis="y", visible=False)
+    # Row labels are text artists rather than tick labels, so re-sorting redraws in place.
+    ax.set_yticks(y, [""] * n)
+    labels = [ax.text(-0.02, k, "", transform=ax.get_yaxis_transform(), ha="right", va="center",
+                      fontsize="medium") for k in range(n)]
     title = ax.set_title("")
-    shown = {"order": None}
 
-    def update(order: str) -> bool:
+    def update(order: str) -> None:
         key = "drug_pct" if order == "drug" else "excess_pct"
         ranked = sorted(rates, key=lambda r: -r[key])
         for bar, r in zip(drug_bars, ranked):
             bar.set_width(r["drug_pct"])
         for bar, r in zip(placebo_bars, ranked):
             bar.set_width(r["placebo_pct"])
+        for label, r in zip(labels, ranked):
+            label.set_text(r["effect"])
         title.set_text("Pooled ASPIRE I and II (Canuso 2021)\n"
                        + ("most common events on esketamine" if order == "drug" else
                           "sorted by excess over placebo"))
-        if order == shown["order"]:
-            return False
-        shown["order"] = order
-        ax.set_yticks(y, [r["effect"] for r in ranked])
-        return True
 
     controls = {"order": widgets.ToggleButtons(options=[("by rate on esketamine", "drug"),
                                                         ("by excess over placebo", "excess")], value=order,
@@ -1151,7 +1173,7 @@ def adverse_effects(order: str = "drug") -> Demo:
                         "bars for placebo spray, in patients with depression and suicidal thoughts treated in "
                         "hospital (pooled ASPIRE trials). Sorting by excess over placebo shows which events the "
                         "drug adds.",
-                dynamic=[*drug_bars, *placebo_bars, title])
+                dynamic=[*drug_bars, *placebo_bars, *labels, title])
 
 
 class GlossarySearch(widgets.VBox):
