@@ -53,3 +53,14 @@ def test_make_lab_serves_jupyterlab(tmp_path):
             proc.wait()
     with pytest.raises(OSError):
         urllib.request.urlopen(f"http://127.0.0.1:{port}/api/status", timeout=2)
+
+
+def test_make_explains_a_missing_or_old_python(tmp_path):
+    """Set-up with no usable Python stops with a clear message, not a traceback."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MAKE")}
+    done = subprocess.run(["make", "--no-print-directory", "setup", "PYTHON=python-that-does-not-exist",
+                           f"VENV={tmp_path / 'venv'}"], cwd=ROOT, env=env, capture_output=True, text=True,
+                          timeout=60)
+    assert done.returncode != 0
+    assert "needs Python 3.10 or newer" in done.stderr
+    assert not (tmp_path / "venv").exists()
