@@ -257,7 +257,7 @@ def _parse_references(path: str, _mtime_ns: int) -> dict[str, dict[str, str]]:
 
 def cite(key: str, data_dir: Path | str | None = None) -> str:
     """A one-line citation for ``key``: authors (year). Title. Journal volume:pages. DOI."""
-    refs = references(data_dir)
+    refs = _parse_references(*_stamp(Path(data_dir or DATA_DIR) / REFERENCES_FILE))  # read-only use
     if key not in refs:
         raise DataError(f"unknown source key '{key}' (not defined in {REFERENCES_FILE})")
     f = refs[key]

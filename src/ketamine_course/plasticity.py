@@ -130,6 +130,14 @@ def _check_scalar(value, name: str, unit: str, low: float, high: float,
 # 1. Disinhibition: an excitatory-inhibitory rate model
 # ---------------------------------------------------------------------------
 
+def _check_finite_fields(params) -> None:
+    """Reject NaN or infinite numeric fields of a parameter dataclass, naming the field."""
+    for f in fields(params):
+        value = getattr(params, f.name)
+        if not isinstance(value, str) and not math.isfinite(value):
+            raise ValueError(f"{type(params).__name__}.{f.name} must be finite; got {value}")
+
+
 @dataclass(frozen=True)
 class EIParameters:
     """Parameters of the excitatory-inhibitory (E-I) rate model.
@@ -212,12 +220,7 @@ class EIParameters:
     )
 
     def __post_init__(self) -> None:
-        for f in fields(self):
-            value = getattr(self, f.name)
-            if isinstance(value, str):
-                continue
-            if not math.isfinite(value):
-                raise ValueError(f"EIParameters.{f.name} must be finite; got {value}")
+        _check_finite_fields(self)
         positive = {"tau_e_ms": "ms", "tau_i_ms": "ms", "max_rate_hz": "spikes/s",
                     "gain_e_per_hz": "per Hz", "gain_i_per_hz": "per Hz"}
         for name, unit in positive.items():
@@ -624,12 +627,7 @@ class SpineTimeCourse:
     )
 
     def __post_init__(self) -> None:
-        for f in fields(self):
-            value = getattr(self, f.name)
-            if isinstance(value, str):
-                continue
-            if not math.isfinite(value):
-                raise ValueError(f"SpineTimeCourse.{f.name} must be finite; got {value}")
+        _check_finite_fields(self)
         if self.spine_lag_days < 0:
             raise ValueError(f"SpineTimeCourse.spine_lag_days (days) must be >= 0; "
                              f"got {self.spine_lag_days}")
