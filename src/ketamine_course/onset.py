@@ -567,6 +567,13 @@ def _is_significant(row: dict) -> bool:
     return False
 
 
+def _has_placebo_comparison(row: dict, placebo_keys: set) -> bool:
+    """Does the table compare this active-arm row with placebo (a placebo row at the same time, or a contrast)?"""
+    if row["statistic"] in _RATIO_STATISTICS or row["statistic"] == "difference_vs_placebo":
+        return True
+    return (row["study"], row["timepoint_hours"], row["statistic"], row["measure"]) in placebo_keys
+
+
 def time_to_separation_hours(treatment: str, include_secondary: bool = False,
                              data_dir: Path | str | None = None) -> tuple[float | None, str]:
     """The earliest timepoint at which a source reports significant separation from placebo.
@@ -578,7 +585,11 @@ def time_to_separation_hours(treatment: str, include_secondary: bool = False,
     * it is a ``difference_vs_placebo`` whose 95% CI excludes 0, or
     * its note says ``significant vs placebo``, because the source's text says so.
 
-    The result is the earliest such timepoint. It is an *upper bound* on the true
+    The answer is the earliest such timepoint, but only if the table holds no
+    *earlier* comparison with placebo whose significance it does not record. If it
+    does, the earliest separation is "not reported" (None): the first tested row
+    would then reflect which rows the table happens to hold, not when the trials
+    found an effect. Even when a time is returned it is an upper bound on the true
     onset: a trial cannot show separation before its first rating.
 
     Parameters
@@ -594,14 +605,16 @@ def time_to_separation_hours(treatment: str, include_secondary: bool = False,
     -------
     hours : float or None
         Hours after the first dose; None when no row shows separation
-        (e.g. open-label studies without a placebo arm).
+        (e.g. open-label studies without a placebo arm), or when an earlier
+        comparison with placebo in the table has no recorded test.
     provenance : str
-        The rows behind the answer.
+        The rows behind the answer, or the reason there is none.
     """
     _check_choice(treatment, "treatment", TREATMENTS)
     statuses = ("confirmed", "secondary") if include_secondary else ("confirmed",)
-    rows = [r for r in _rows(treatment, None, "active", statuses, data_dir)
-            if r["timepoint_hours"] is not None and _is_significant(r)]
+    timed = [r for r in _rows(treatment, None, "active", statuses, data_dir)
+             if r["timepoint_hours"] is not None]
+    rows = [r for r in timed if _is_significant(r)]
     if not rows:
         return None, (f"{treatment}: no {'' if include_secondary else 'confirmed '}row in "
                       f"onset_trials.csv reports significant separation from placebo at a stated "
@@ -609,6 +622,18 @@ def time_to_separation_hours(treatment: str, include_secondary: bool = False,
                       f"against placebo)")
     first = min(r["timepoint_hours"] for r in rows)
     used = [r for r in rows if r["timepoint_hours"] == first]
+    placebo_keys = {(r["study"], r["timepoint_hours"], r["statistic"], r["measure"])
+                    for r in _rows(treatment, None, "placebo", statuses, data_dir)
+                    if r["timepoint_hours"] is not None}
+    untested = [r for r in timed if r["timepoint_hours"] < first and not _is_significant(r)
+                and _has_placebo_comparison(r, placebo_keys)]
+    if untested:
+        return None, (f"{treatment}: earliest separation not reported. The table compares the arms "
+                      f"earlier, at {min(r['timepoint_hours'] for r in untested):g} h ("
+                      + " | ".join(_describe(r) for r in untested)
+                      + "), without a significance test, so the first tested row ("
+                      + " | ".join(_describe(r) for r in used)
+                      + f", {first:g} h) says when the table has a test, not when the effect began.")
     return first, (f"{treatment}: significant separation from placebo first reported at {first:g} h "
                    f"by " + " | ".join(_describe(r) for r in used)
                    + ". Earliest reported, not earliest possible: no earlier timepoint with a "
@@ -689,36 +714,34 @@ def time_to_response_hours(treatment: str, threshold_pct: float = 50.0,
                    f"{hours:.1f} h, {where}; data from {sources}")
 
 
-def single_dose_duration_days(include_secondary: bool | None = None,
-                              data_dir: Path | str | None = None) -> tuple[float | None, str]:
-    """Days after one ketamine infusion until response falls below half its peak.
+#: Placebo-controlled duration of one ketamine infusion: in a meta-analysis of 9 ketamine RCTs,
+#: ketamine was no longer better than placebo by days 10-12 (Kishimoto et al. 2016, kishimoto2016).
+SINGLE_DOSE_SUPERIORITY_LOST_DAYS = (10.0, 12.0)
+SINGLE_DOSE_SUPERIORITY_SOURCE = "kishimoto2016"
 
-    Uses the ``ketamine_iv_single`` curve: the first time after its peak at which
-    it drops below half the peak value. Compare Zarate et al. 2006: the effect of
-    one dose was significant for about a week.
+
+def single_dose_duration_days() -> tuple[float, str]:
+    """Days after one ketamine infusion until its advantage over placebo is lost.
+
+    A placebo-controlled answer, from a meta-analysis rather than a curve: the
+    course's ``ketamine_iv_single`` curve runs through active-arm response rates
+    only, with no placebo subtraction, so its decay says nothing about when the
+    drug stops beating placebo. Kishimoto et al. (2016) pooled single-infusion
+    RCTs: ketamine was better than placebo from 40 minutes, peaked at day 1 and
+    had lost its superiority by days 10-12.
 
     Returns
     -------
-    days : float or None
-        Days after the infusion; None if the curve stays above half its peak for 12 weeks.
+    days : float
+        The lower end of the reported range (10 days).
     provenance : str
-        The curve behind the answer, and whether the answer is an extrapolation.
+        The range and its source.
     """
-    curve = onset_curve("ketamine_iv_single", include_secondary, data_dir)
-    t_peak, peak = curve.peak()
-    hours = _first_crossing(curve.at, peak / 2.0, t_peak, MAX_HOURS, rising=False)
-    basis = (f"{curve.kind} curve peaks at {peak:.1f}% response at {t_peak:.1f} h; data from "
-             f"{', '.join(sorted({p[2] for p in curve.points}))} at "
-             f"{', '.join(f'{h:g}' for h in sorted({p[0] for p in curve.points}))} h")
-    if hours is None:
-        return None, f"{basis}; it stays above half its peak for 12 weeks"
-    extrapolated = hours > curve.last_point_hours
-    return hours / 24.0, (
-        f"{basis}; it falls below half its peak at {hours:.0f} h ({hours / 24.0:.1f} days)"
-        + (f", beyond the last measured timepoint ({curve.last_point_hours:g} h): an extrapolation "
-           f"of the fitted decay, not an observation" if extrapolated else "")
-        + ". Zarate et al. (2006) found the effect of one infusion significant for about a week; "
-          "the pooled response rates in the table fall more slowly than that.")
+    low, high = SINGLE_DOSE_SUPERIORITY_LOST_DAYS
+    return low, (f"placebo-controlled meta-analysis of single ketamine infusions "
+                 f"({SINGLE_DOSE_SUPERIORITY_SOURCE}): better than placebo from 40 min, largest at day 1, "
+                 f"no longer better by days {low:g}-{high:g}. Not read from the course's curve, which has "
+                 f"no placebo subtraction.")
 
 
 def relapse_median_days(data_dir: Path | str | None = None) -> tuple[float, str]:
