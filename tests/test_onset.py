@@ -234,8 +234,23 @@ def test_ketamine_separates_from_placebo_before_an_ssri():
     esk, esk_why = onset.time_to_separation_hours("esketamine_nasal_plus_ad")
     assert ket == 24.0 and "newport2015" in ket_why
     assert ssri == 168.0 and "taylor2006" in ssri_why
-    assert esk is not None and esk >= 24.0 and "popova2019" in esk_why
     assert ket < ssri
+    # The table compares esketamine with placebo at 24 h (Turkoz 2021) without a test, so the first
+    # tested row (day 28) must not be reported as the onset: a missing row is not a finding.
+    assert esk is None and "not reported" in esk_why and "turkoz2021" in esk_why and "popova2019" in esk_why
+
+
+def test_no_separation_summary_outruns_its_table():
+    """Every time returned is a timepoint the table holds, and no earlier placebo comparison lacks a test."""
+    for which in onset.TREATMENTS:
+        hours, why = onset.time_to_separation_hours(which, include_secondary=True)
+        if hours is None:
+            continue
+        timed = [r for r in onset.trials() if r["treatment"] == which and r["timepoint_hours"] is not None]
+        assert hours in {r["timepoint_hours"] for r in timed}
+        assert all(r["timepoint_hours"] >= hours for r in timed
+                   if r["arm"] == "active" and r["statistic"] in ("difference_vs_placebo", "odds_ratio",
+                                                                   "relative_risk"))
 
 
 def test_open_label_studies_give_no_separation():
@@ -255,12 +270,19 @@ def test_time_to_response():
     assert onset.time_to_response_hours("citalopram")[0] is None
 
 
-def test_single_dose_duration_is_days_and_flagged_as_extrapolation():
+def test_single_dose_duration_comes_from_placebo_controlled_data():
     days, why = onset.single_dose_duration_days()
-    t_peak, peak = onset.onset_curve("ketamine_iv_single").peak()
-    assert days * 24 > t_peak
-    assert onset.onset_curve("ketamine_iv_single").at(days * 24) == pytest.approx(peak / 2, abs=0.01)
-    assert "extrapolation" in why and "han2016" in why
+    assert days == 10.0 and "kishimoto2016" in why and "10-12" in why and "placebo" in why
+    from ketamine_course import data
+    assert "kishimoto2016" in data.reference_keys()
+
+
+def test_elektd_rows_hold_their_published_values():
+    rows = [r for r in onset.trials() if r["study"] == ("anand2023",)]
+    got = {(r["treatment"], r["arm"]): (r["value"], r["n"], r["measure"]) for r in rows}
+    assert got == {("ketamine_iv_repeated", "active"): (55.4, 195, "QIDS-SR16"),
+                   ("ect", "comparison"): (41.2, 170, "QIDS-SR16")}
+    assert all("non-inferiority" in r["note"] and "open-label" in r["note"] for r in rows)
 
 
 def test_relapse_median_is_18_days():

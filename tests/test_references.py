@@ -47,3 +47,28 @@ def test_dois_are_well_formed_and_bare():
     for doi in dois:
         assert re.fullmatch(r"10\.\d{4,9}/\S+", doi), doi
         assert not doi.startswith("http"), doi
+
+
+def test_no_reference_renders_without_authors():
+    """A rendered citation starts with authors (or says plainly that they are unconfirmed), never with a bare year."""
+    from ketamine_course import data
+
+    for key, fields in data.references().items():
+        if "title" not in fields:  # an unconfirmed placeholder that nothing cites (see its note)
+            continue
+        text = data.cite(key)
+        assert not re.match(r"^(\d{4}|n\.d\.)\.", text), f"{key}: {text[:60]}"
+        assert re.match(r"^\S", text) and "()" not in text[:40], key
+
+
+def test_notebook_reference_lists_have_authors():
+    import json
+
+    from .conftest import NOTEBOOKS
+
+    for path in NOTEBOOKS:
+        for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
+            source = "".join(cell["source"])
+            if cell["cell_type"] == "markdown" and source.startswith("## References"):
+                for line in source.splitlines():
+                    assert not re.match(r"^\d+\. (\d{4}|n\.d\.)\.", line), f"{path.name}: {line[:60]}"

@@ -39,3 +39,38 @@ def test_session_timings_match_the_label():
     timings = {r["effect"].split(" ")[0]: r["resolves_by_min"] for r in safety.session_timings()}
     assert timings["increased"] == 240  # blood pressure: about 4 hours
     assert 60 <= timings["dissociation"] <= 120
+
+
+def test_trd_evidence_names_the_failed_trials_and_the_withdrawal_design():
+    trd = next(r for r in safety.conditions() if r["condition"] == "treatment-resistant depression")
+    # Two of the three short-term esketamine trials missed their primary endpoint: rated with that in view.
+    assert trd["evidence_strength"] == "moderate"
+    text = trd["key_findings"] + " " + trd["caveats"]
+    for trial in ("TRANSFORM-1", "TRANSFORM-3", "TRANSFORM-2", "SUSTAIN-1", "ELEKT-D"):
+        assert trial in text, trial
+    assert "did not" in trd["key_findings"] and "randomised withdrawal" in trd["key_findings"]
+    assert {"fedgchin2019", "ochsross2020", "daly2019", "popova2019", "anand2023"} <= set(trd["source"])
+    assert "p=0.088" in trd["note"] and "p=0.059" in trd["note"]
+
+
+def test_every_label_table_rate_has_its_placebo_rate():
+    from ketamine_course import data
+
+    label_rates = [r for r in data.load_table("adverse_effects")
+                   if r["extraction"] == "label" and r["frequency_pct"] is not None]
+    assert len(label_rates) >= 4
+    assert all(r["placebo_pct"] is not None for r in label_rates), [r["effect"] for r in label_rates]
+    rates = {r["effect"]: (r["frequency_pct"], r["placebo_pct"]) for r in label_rates}
+    assert rates["dissociation (reported adverse event)"] == (41, 9)
+    assert rates["dizziness"] == (29, 8)
+    assert rates["sedation (reported adverse event)"] == (23, 9)
+    assert not any("placebo rate was not given" in (r["note"] or "") for r in label_rates)
+
+
+def test_label_warnings_are_in_the_table():
+    from ketamine_course import data
+
+    effects = " | ".join(r["effect"] for r in data.load_table("adverse_effects"))
+    for needed in ("boxed warning", "respiratory depression", "embryo-fetal", "breastfeeding",
+                   "CNS depressants, psychostimulants, MAOIs", "compounded nasal ketamine (2022"):
+        assert needed in effects, needed
