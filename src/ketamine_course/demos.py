@@ -614,6 +614,11 @@ PK_ROUTES = {
 PK_MODELS = ("clements1981", "herd2007", "kamp2020")
 #: Average IV induction dose on the Ketalar label, mg/kg (range 1-4.5).
 INDUCTION_DOSE_MG_PER_KG = 2.0
+#: Measured plasma ketamine during anesthesia, umol/L (mean and its +/-): steady level under a
+#: maintenance infusion after a 2 mg/kg induction, 31 patients (Idvall et al. 1979, ``idvall1979``).
+ANESTHESIA_UMOL_PER_L = (9.3, 0.8)
+#: Plasma ketamine at which the same patients woke, umol/L (Idvall et al. 1979).
+AWAKENING_UMOL_PER_L = 2.7
 
 
 def plasma_curve(route: str = "iv_infusion", dose_mg_per_kg: float = 0.5, weight_kg: float = 70.0,
@@ -622,7 +627,9 @@ def plasma_curve(route: str = "iv_infusion", dose_mg_per_kg: float = 0.5, weight
 
     The grey dashed curve is an anesthetic induction dose (2 mg/kg IV bolus,
     the Ketalar label's average) for contrast; the shaded band is the range
-    the antidepressant protocol reaches (up to its reported ~185 ng/mL peak).
+    the antidepressant protocol reaches (up to its reported ~185 ng/mL peak);
+    the hatched band is the plasma level measured during anesthesia, and the
+    dash-dot line the level at which patients woke (Idvall et al. 1979).
     """
     from . import pk
 
@@ -637,6 +644,18 @@ def plasma_curve(route: str = "iv_infusion", dose_mg_per_kg: float = 0.5, weight
     ax.axhline(185, color=style.PALETTE["blue"], linestyle=":", linewidth=1.2)
     ax.text(7.9, 190, "reported peak of the antidepressant protocol, ~185 ng/mL", ha="right", va="bottom",
             fontsize="small", color="#333333")
+    # Measured anesthetic levels (Idvall 1979), so the model's induction curve does not understate the gap.
+    mean, spread = ANESTHESIA_UMOL_PER_L
+    low, high = ((mean - spread) * pk.MW_KETAMINE_G_PER_MOL, (mean + spread) * pk.MW_KETAMINE_G_PER_MOL)
+    ax.axhspan(low, high, facecolor="none", edgecolor=style.PALETTE["vermillion"], hatch="///",
+               linewidth=0.8, zorder=0)
+    ax.text(0.6, (low + high) / 2, f"measured during anesthesia, ~{mean * pk.MW_KETAMINE_G_PER_MOL:.0f} ng/mL "
+            "(Idvall 1979)", ha="left", va="center", fontsize="small", color="#333333",
+            bbox=dict(facecolor="white", edgecolor="none", alpha=0.85, pad=1.5))
+    awake = AWAKENING_UMOL_PER_L * pk.MW_KETAMINE_G_PER_MOL
+    ax.axhline(awake, color=style.PALETTE["vermillion"], linestyle="-.", linewidth=1.0)
+    ax.text(7.9, awake * 1.02, f"patients woke at ~{awake:.0f} ng/mL", ha="right", va="bottom",
+            fontsize="small", color="#333333")
     st = style.series_style(1)
     curve, = ax.plot([], [], color=st["color"], linestyle="-", linewidth=2.6, label="your choice")
     peak, = ax.plot([], [], marker="v", markersize=10, color=st["color"], markeredgecolor="#111111",
@@ -647,8 +666,8 @@ def plasma_curve(route: str = "iv_infusion", dose_mg_per_kg: float = 0.5, weight
     right = ax.secondary_yaxis("right", functions=(lambda c: c / pk.MW_KETAMINE_G_PER_MOL,
                                                    lambda u: u * pk.MW_KETAMINE_G_PER_MOL))
     right.set_ylabel("(µM)")
-    ax.legend(loc="upper right", fontsize="small")
-    note = ax.text(0.99, 0.62, "", transform=ax.transAxes, ha="right", va="top", fontsize="small",
+    legend = ax.legend(loc="upper right", fontsize="small", bbox_to_anchor=(1.0, 0.74))
+    note = ax.text(0.99, 0.50, "", transform=ax.transAxes, ha="right", va="top", fontsize="small",
                    style="italic", color="#333333")
     title = ax.set_title("")
     shown = {"scale": None}
@@ -665,7 +684,7 @@ def plasma_curve(route: str = "iv_infusion", dose_mg_per_kg: float = 0.5, weight
         t_peak, c_peak = result.peak()
         peak.set_data([t_peak / 60], [c_peak])
         r = pk.ROUTES[route]
-        note.set_text(f"bioavailability {r.bioavailability:.0%} ({r.status}); "
+        note.set_text(f"bioavailability {r.bioavailability:.0%} ({r.status});\n"
                       + ("absorption rate derived from a reported Tmax (assumption)\n" if r.ka_per_min else "\n")
                       + f"model: {chosen.name}")
         title.set_text(f"{PK_ROUTES[route]}, {dose_mg_per_kg:.2f} mg/kg ({dose_mg_per_kg * weight_kg:.0f} mg)\n"
@@ -674,7 +693,13 @@ def plasma_curve(route: str = "iv_infusion", dose_mg_per_kg: float = 0.5, weight
             return False
         shown["scale"] = scale
         ax.set_yscale(scale)
-        ax.set_ylim((1, 3000) if scale == "log" else (0, 1250))
+        log = scale == "log"
+        ax.set_ylim((1, 100000) if log else (0, 2700))
+        # Keep the legend and the note off the curves, bands and their labels on either axis.
+        legend.set_bbox_to_anchor((0.55, 1.0) if log else (1.0, 0.74), transform=ax.transAxes)
+        note.set_position((0.08, 0.03) if log else (0.99, 0.50))
+        note.set_horizontalalignment("left" if log else "right")
+        note.set_verticalalignment("bottom" if log else "top")
         return True
 
     controls = {
@@ -690,8 +715,9 @@ def plasma_curve(route: str = "iv_infusion", dose_mg_per_kg: float = 0.5, weight
     return Demo(fig, controls, update,
                 caption="Plasma ketamine concentration over 8 hours for the chosen route, dose and weight "
                         "(solid line, triangle at the peak), with an anesthetic induction dose as a grey "
-                        "dashed line and a shaded band up to the antidepressant protocol's reported peak. "
-                        "Not dosing guidance.",
+                        "dashed line, a shaded band up to the antidepressant protocol's reported peak, and a "
+                        "hatched band at the plasma level measured during anesthesia, with a dash-dot line where "
+                        "patients woke (Idvall 1979). Not dosing guidance.",
                 dynamic=[curve, peak, note, title])
 
 

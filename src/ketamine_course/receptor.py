@@ -531,16 +531,17 @@ BLOCKERS: dict[str, BlockerKinetics] = {
               "block when agonist is removed); rates fast enough that block builds over tens of "
               "seconds of 1 Hz stimulation. Voltage dependence of ketamine block is left out.")),
     "memantine": BlockerKinetics(
-        name="memantine", k_on_per_um_s=2.0, k_off_per_s=2.8, trapping_fraction=0.9,
+        name="memantine", k_on_per_um_s=2.0, k_off_per_s=1.0, trapping_fraction=0.85,
         voltage_dependent=False, source="blanpied1997; kotermanski2009", status="illustrative",
         note=("Published: when agonist and memantine are washed off after steady-state block, "
               "about one-sixth of blocked channels release the drug instead of trapping it "
-              "(partial trapping, Blanpied 1997), via a superficial site, over about a second "
-              "(Kotermanski 2009). Chosen: k_on as ketamine's, k_off / k_on = 1.4 uM "
-              "(Blanpied's IC50 near -67 mV), so k_off is faster than ketamine's; a trapping "
-              "fraction of 0.9. With NMDA_GATING, escape on closing plus unbinding before the "
-              "gate shuts release ~18 % (about one-sixth) of the block in that protocol. The "
-              "slower escape seen by Kotermanski (tau ~0.8 s) is lumped into channel closing.")),
+              "(partial trapping, Blanpied 1997), via a superficial site (Kotermanski 2009); "
+              "ketamine is trapped in nearly all channels. Affinity and binding kinetics of the "
+              "two drugs are of the same order (Blanpied's memantine IC50 ~1.4 uM near -67 mV; "
+              "ketamine Ki ~0.5 uM), so the difference the demo should show is trapping, not "
+              "speed. Chosen: the same k_on and k_off as ketamine (k_off / k_on = 0.5 uM), and a "
+              "trapping fraction of 0.85, so that with NMDA_GATING ~16 % (about one-sixth) of the "
+              "block is released in that protocol.")),
     "Mg2+": BlockerKinetics(
         name="Mg2+", k_on_per_um_s=_MG_K_OFF_PER_S / (JAHR_STEVENS_MG_MM * 1000.0),
         k_off_per_s=_MG_K_OFF_PER_S, trapping_fraction=0.0, voltage_dependent=True,
