@@ -54,7 +54,13 @@ def test_history_content():
     spravato = next(r for r in rows if r["date"] == "2019-03-05")
     assert "Spravato" in spravato["event"]
     fda = next(r for r in rows if "FDA approves ketamine" in r["event"])
-    assert fda["status"] == "conflicting" and "1969" in fda["note"] and "1971" in fda["note"]
+    # Resolved: 1970 is the initial US approval on the FDA label; the DEA's 1971 is first marketing.
+    assert fda["date"] == "1970" and fda["status"] == "confirmed"
+    assert "Initial U.S. Approval: 1970" in fda["note"] and "1971" in fda["note"] and "marketed" in fda["note"]
+    anis = next(r for r in rows if r["date"] == "1983")
+    assert "spinal neurones of cats and rats" in anis["detail"] and "cortex" not in anis["detail"]
+    bladder = next(r for r in rows if r["date"] == "2007")
+    assert bladder["source"] == ("shahani2007",)
     assert {r["category"] for r in rows} == {"chemistry", "anesthesia", "regulation",
                                              "psychiatry_research", "safety"}
     dates = [r["date"] for r in rows]

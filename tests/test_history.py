@@ -29,7 +29,8 @@ def test_select_rejects_bad_filters(cats, era):
 def test_describe_shows_conflict_and_full_citation():
     fda = next(r for r in history.milestones() if "FDA approves ketamine" in r["event"])
     html = history.describe(fda)
-    assert "sources conflict" in html and "1971" in html
+    assert "sources conflict" not in html and "1971" in html
+    assert "sources conflict" in history.describe({**fda, "status": "conflicting"})
     assert "Schedules of Controlled Substances" in html
 
 
