@@ -234,12 +234,16 @@ QUIZZES: dict[str, list[Question]] = {
                  explanation="Spravato is approved for treatment-resistant depression (2019; alone since 2025) "
                              "and for depressive symptoms in MDD with acute suicidal ideation (2020). Other uses of "
                              "ketamine are off-label or investigational."),
-        Question("Is ketamine's risk of dependence lower than that of benzodiazepines, as some claim?",
-                 options=("yes, so it is safer long-term", "no: it is Schedule III (benzodiazepines are "
-                          "Schedule IV), the label warns of abuse and dependence, and long-term use is "
-                          "poorly studied"), answer=1,
-                 explanation="The claim is not supported; short supervised trials also excluded people with "
-                             "substance-use disorders."),
+        Question("Someone argues: ketamine is Schedule III and benzodiazepines are Schedule IV, so ketamine "
+                 "must carry the higher dependence risk. Is that a sound argument?",
+                 options=("yes: the schedule measures how addictive a drug is",
+                          "no: a schedule is a legal control category, not a measured dependence rate; most "
+                          "opioid painkillers are Schedule II, and no head-to-head study compares dependence on "
+                          "these drugs"), answer=1,
+                 explanation="Schedules are regulatory decisions, so they cannot rank dependence risk. What the "
+                             "evidence does show: the esketamine label warns of abuse and misuse, frequent "
+                             "recreational users report dependence, long-term therapeutic use is poorly studied, "
+                             "and the trials excluded people with substance-use disorders."),
         Question("In the pooled ASPIRE trials, dissociation occurred in 33.9% on esketamine and 5.8% on placebo. "
                  "What is the number needed to harm?", answer=3.6, tolerance=0.15, unit="patients",
                  explanation="NNH = 100 / (33.9 - 5.8) = 3.6."),
