@@ -78,7 +78,7 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from . import data
+from . import checks, data
 
 __all__ = [
     "TREATMENTS",
@@ -121,37 +121,13 @@ _SIGNIFICANT_TAG = "significant vs placebo"
 # Input checks
 # ---------------------------------------------------------------------------
 
-def _check_choice(value, name: str, choices: Sequence[str]) -> str:
-    if value not in choices:
-        raise ValueError(f"{name} must be one of {', '.join(choices)}; got {value!r}")
-    return value
-
-
 def _check_hours(hours) -> np.ndarray:
-    """``hours`` as a float array in [0, MAX_HOURS], or a ValueError naming it."""
-    try:
-        arr = np.asarray(hours, dtype=float)
-    except (TypeError, ValueError):
-        raise ValueError(f"hours (h after the first dose) must be a number or an array "
-                         f"of numbers; got {hours!r}") from None
-    if not np.all(np.isfinite(arr)):
-        bad = arr[~np.isfinite(arr)].flat[0]
-        raise ValueError(f"hours (h after the first dose) must be finite; got {bad}")
-    bad = (arr < 0) | (arr > MAX_HOURS)
-    if np.any(bad):
-        raise ValueError(f"hours (h after the first dose) must be in [0, {MAX_HOURS:g}] "
-                         f"(0 to 12 weeks); got {arr[bad].flat[0]:g}")
-    return arr
+    """``hours`` as a float array from 0 to MAX_HOURS (12 weeks), or a ValueError naming it."""
+    return checks.array(hours, "hours", "h after the first dose", 0.0, MAX_HOURS)
 
 
 def _check_threshold(threshold_pct) -> float:
-    try:
-        value = float(threshold_pct)
-    except (TypeError, ValueError):
-        raise ValueError(f"threshold_pct (%) must be a number; got {threshold_pct!r}") from None
-    if not math.isfinite(value) or not 0.0 < value <= 100.0:
-        raise ValueError(f"threshold_pct (%) must be in (0, 100]; got {threshold_pct!r}")
-    return value
+    return checks.number(threshold_pct, "threshold_pct", "%", 0.0, 100.0, low_open=True)
 
 
 # ---------------------------------------------------------------------------
@@ -242,9 +218,9 @@ def series(treatment: str, statistic: str, arm: str = "active", measure: str | N
     ValueError
         If ``treatment``, ``statistic`` or ``arm`` is not a known value.
     """
-    _check_choice(treatment, "treatment", TREATMENTS)
-    _check_choice(statistic, "statistic", STATISTICS)
-    _check_choice(arm, "arm", ARMS)
+    checks.choice(treatment, "treatment", TREATMENTS)
+    checks.choice(statistic, "statistic", STATISTICS)
+    checks.choice(arm, "arm", ARMS)
     statuses = ("confirmed", "secondary") if include_secondary else ("confirmed",)
     rows = [r for r in _rows(treatment, statistic, arm, statuses, data_dir)
             if r["timepoint_hours"] is not None and (measure is None or r["measure"] == measure)]
@@ -539,7 +515,7 @@ def onset_curve(treatment: str, include_secondary: bool | None = None,
     ValueError
         If ``treatment`` is unknown, or the table has no timed rows to draw it from.
     """
-    _check_choice(treatment, "treatment", TREATMENTS)
+    checks.choice(treatment, "treatment", TREATMENTS)
     if include_secondary is None:
         include_secondary = CURVE_SPECS[treatment].include_secondary
     curve = _onset_curve(treatment, bool(include_secondary),
@@ -598,7 +574,7 @@ def time_to_separation_hours(treatment: str, include_secondary: bool = False,
     provenance : str
         The rows behind the answer.
     """
-    _check_choice(treatment, "treatment", TREATMENTS)
+    checks.choice(treatment, "treatment", TREATMENTS)
     statuses = ("confirmed", "secondary") if include_secondary else ("confirmed",)
     rows = [r for r in _rows(treatment, None, "active", statuses, data_dir)
             if r["timepoint_hours"] is not None and _is_significant(r)]
@@ -661,7 +637,7 @@ def time_to_response_hours(treatment: str, threshold_pct: float = 50.0,
     ValueError
         If ``treatment`` is unknown or ``threshold_pct`` is outside (0, 100].
     """
-    _check_choice(treatment, "treatment", TREATMENTS)
+    checks.choice(treatment, "treatment", TREATMENTS)
     level = _check_threshold(threshold_pct)
     try:
         curve = onset_curve(treatment, include_secondary, data_dir)
