@@ -80,6 +80,8 @@ def range_text(low: float | None = None, high: float | None = None, unit: str = 
         return f"{'greater than' if low_open else 'at least'} {low:g}{u}"
     if low is None:
         return f"{'less than' if high_open else 'at most'} {high:g}{u}"
+    if low == high and not low_open and not high_open:
+        return f"exactly {low:g}{u}"
     if not low_open and not high_open:
         return f"between {low:g} and {high:g}{u}"
     lo = f"greater than {low:g}" if low_open else f"at least {low:g}"
@@ -141,12 +143,28 @@ def array(value, name: str, unit: str = "", low: float | None = None, high: floa
     return arr
 
 
+def _in_range(x: float, low, high, low_open: bool, high_open: bool) -> bool:
+    if not math.isfinite(x):
+        return False
+    if low is not None and (x <= low if low_open else x < low):
+        return False
+    return high is None or (x < high if high_open else x <= high)
+
+
 def number(value, name: str, unit: str = "", low: float | None = None, high: float | None = None,
            *, low_open: bool = False, high_open: bool = False) -> float:
-    """``value`` as one finite float in range, or a ValueError worded as in :func:`array`."""
+    """``value`` as one finite float in range, or a ValueError worded as in :func:`array`.
+
+    Plain Python numbers are checked without importing numpy, so a module that
+    checks its constants at import time stays light.
+    """
     if isinstance(value, Real) and not isinstance(value, bool):
-        arr = array(float(value), name, unit, low, high, low_open=low_open, high_open=high_open)
-        return float(arr)
+        x = float(value)
+        if _in_range(x, low, high, low_open, high_open):
+            return x
+        allowed = range_text(low, high, unit, low_open, high_open)
+        finite = "" if math.isfinite(x) else "finite and "
+        raise ValueError(f"{_where(name, unit)} must be {finite}{allowed}; got {x:g}")
     arr = array(value, name, unit, low, high, low_open=low_open, high_open=high_open)
     if arr.ndim:
         raise ValueError(f"{_where(name, unit)} must be a single number, not an array of "
