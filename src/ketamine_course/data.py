@@ -399,18 +399,21 @@ def _load_validated(name: str, path: str, _mtime_ns: int, bib: str, _bib_mtime_n
 
 
 def table_html(name: str, columns: list[str] | None = None, caption: str = "",
-               data_dir: Path | str | None = None, where: dict | None = None) -> str:
+               data_dir: Path | str | None = None, where: dict | None = None,
+               rows: Iterable[dict] | None = None, empty: str = "no rows") -> str:
     """A validated table as an accessible HTML table (caption, header cells, sources spelled out).
 
     Source keys are shown as short citations (first author and year); the full
     entries are in ``references.bib``. ``where`` keeps only rows whose columns
-    equal the given values, e.g. ``{"timescale": "long term"}``.
+    equal the given values, e.g. ``{"timescale": "long term"}``. ``rows`` gives
+    the rows to show instead (rows of this table, as :func:`load_table` returns
+    them, e.g. the ones a figure plots); ``empty`` is shown when none are left.
     """
     from html import escape
 
     schema = SCHEMAS[name]
-    rows = [r for r in load_table(name, data_dir)
-            if all(r.get(k) == v for k, v in (where or {}).items())]
+    chosen = load_table(name, data_dir) if rows is None else list(rows)
+    chosen = [r for r in chosen if all(r.get(k) == v for k, v in (where or {}).items())]
     columns = list(columns or schema.names)
     unknown = [c for c in columns if c not in schema.names]
     if unknown:
@@ -425,10 +428,14 @@ def table_html(name: str, columns: list[str] | None = None, caption: str = "",
     def cell(col: str, value) -> str:
         if isinstance(value, tuple):
             return "; ".join(escape(short(k)) for k in value)
+        if isinstance(value, float):
+            return f"{value:g}"
         return escape("" if value is None else str(value).replace("_", " "))
 
     head = "".join(f"<th scope='col'>{escape(c.replace('_', ' '))}</th>" for c in columns)
-    body = "".join("<tr>" + "".join(f"<td>{cell(c, row[c])}</td>" for c in columns) + "</tr>" for row in rows)
+    body = "".join("<tr>" + "".join(f"<td>{cell(c, row[c])}</td>" for c in columns) + "</tr>" for row in chosen)
+    if not body:
+        body = f"<tr><td colspan={len(columns)}>{escape(empty)}</td></tr>"
     cap = f"<caption style='caption-side:top;text-align:left'>{escape(caption)}</caption>" if caption else ""
     return (f"<table class='course-table' style='border-collapse:collapse'>{cap}<thead><tr>{head}</tr></thead>"
             f"<tbody>{body}</tbody></table>")

@@ -96,6 +96,10 @@ __all__ = [
     "time_to_response_hours",
     "single_dose_duration_days",
     "relapse_median_days",
+    "COURSE_DAYS",
+    "COURSE_INFUSION_DAYS",
+    "course_response_pct",
+    "still_responding_pct",
 ]
 
 _COLUMNS = {c.name: c for c in data.ONSET_TRIALS.columns}
@@ -720,3 +724,55 @@ def relapse_median_days(data_dir: Path | str | None = None) -> tuple[float, str]
                          "for ketamine_iv_repeated")
     row = rows[0]
     return float(row["value"]), _describe(row) + f"; {row['note']}"
+
+
+# ---------------------------------------------------------------------------
+# A course of infusions, and relapse after it
+# ---------------------------------------------------------------------------
+
+#: Length of the course, days: up to six infusions over 12 days (murrough2013).
+COURSE_DAYS = 12.0
+#: Days of the six infusions, counted from the first: an example schedule of three a
+#: week that fits the 12-day course. The trial's exact days are not in the table.
+COURSE_INFUSION_DAYS = (0.0, 2.0, 4.0, 7.0, 9.0, 11.0)
+
+
+def course_response_pct(data_dir: Path | str | None = None) -> float:
+    """Percent of patients responding at the end of the six-infusion course (murrough2013).
+
+    Raises
+    ------
+    ValueError
+        If the table has no confirmed response row for ``ketamine_iv_repeated``.
+    """
+    rows = _rows("ketamine_iv_repeated", "response_rate_pct", "active", ("confirmed",), data_dir)
+    if not rows:
+        raise ValueError("onset_trials.csv has no confirmed response_rate_pct row "
+                         "for ketamine_iv_repeated")
+    return float(rows[0]["value"])
+
+
+def still_responding_pct(days, data_dir: Path | str | None = None) -> np.ndarray:
+    """Percent of patients still responding after the course: an illustrative relapse model.
+
+    After the course ends (:data:`COURSE_DAYS`), responders relapse at a
+    constant rate whose median is the published one (:func:`relapse_median_days`):
+    ``response * 0.5 ** ((days - COURSE_DAYS) / median)``. The trial reported the
+    median, not the shape of the decline, so the exponential shape is an
+    assumption. NaN during the course, where this model does not apply.
+
+    Parameters
+    ----------
+    days : float or array_like
+        Days after the first infusion, 0 to 84 (12 weeks).
+
+    Returns
+    -------
+    numpy.ndarray
+        Percent of all treated patients still responding.
+    """
+    t = checks.array(days, "days", "days after the first infusion", 0.0, MAX_HOURS / 24.0)
+    median, _ = relapse_median_days(data_dir)
+    response = course_response_pct(data_dir)
+    after = np.clip(t - COURSE_DAYS, 0.0, None)
+    return np.where(t <= COURSE_DAYS, np.nan, response * 0.5 ** (after / median))

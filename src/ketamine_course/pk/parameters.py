@@ -22,6 +22,14 @@ WEIGHT_RANGE_KG = (2.0, 250.0)
 #: Esketamine nasal doses, mg: one, two or three 28-mg Spravato devices (spravato_label).
 ESKETAMINE_DOSES_MG = (28, 56, 84)
 
+#: Average IV induction dose of racemic ketamine for anesthesia, mg/kg: the Ketalar
+#: label gives 1 to 4.5 mg/kg, with 2 mg/kg as the average for 5-10 min of surgical
+#: anesthesia (ketalar_label). Shown only as a contrast to the antidepressant dose.
+KETALAR_INDUCTION_DOSE_MG_PER_KG = 2.0
+
+#: Time to peak plasma esketamine after the last spray, min (spravato_label: 20 to 40 min).
+SPRAVATO_TMAX_MIN = (20.0, 40.0)
+
 #: Provenance levels a parameter set or route may carry.
 _STATUSES = checks.statuses("confirmed", "secondary", "unconfirmed", "conflicting", "assumption")
 _KA_STATUSES = tuple(checks.KA_PROVENANCE)
@@ -432,6 +440,8 @@ class Route:
     ----------
     name : str
         Key in :data:`ROUTES`.
+    label : str
+        How the route is named to students, e.g. ``"intramuscular"``.
     bioavailability : float
         Fraction of the dose that reaches the systemic circulation (0 to 1].
     ka_per_min : float or None
@@ -457,6 +467,7 @@ class Route:
     """
 
     name: str
+    label: str = ""
     bioavailability: float
     ka_per_min: float | None
     lag_min: float = 0.0
@@ -499,23 +510,23 @@ _DERIVATION = ("ka derived from the reported Tmax with absorption_rate_from_tmax
 #: times to peak; no lag time is published for any route, so lag_min is 0.
 ROUTES: Mapping[str, Route] = {
     "iv_bolus": Route(
-        name="iv_bolus", bioavailability=1.0, ka_per_min=None, source="rolan2014;yanagihara2003",
+        name="iv_bolus", label="IV bolus (injection)", bioavailability=1.0, ka_per_min=None, source="rolan2014;yanagihara2003",
         status="confirmed",
         note=("Intravenous injection, treated as instantaneous. F = 1 by definition: IV dosing is "
               "the reference against which absolute bioavailability is measured.")),
     "iv_infusion": Route(
-        name="iv_infusion", bioavailability=1.0, ka_per_min=None, infusion=True,
+        name="iv_infusion", label="IV infusion", bioavailability=1.0, ka_per_min=None, infusion=True,
         source="rolan2014;yanagihara2003", status="confirmed",
         note=("Constant-rate intravenous infusion, as in the antidepressant protocol of Berman "
               "2000 and Zarate 2006 (0.5 mg/kg over 40 min). F = 1 by definition.")),
     "im": Route(
-        name="im", bioavailability=0.93, ka_per_min=0.2470, tmax_min=10.0,
+        name="im", label="intramuscular", bioavailability=0.93, ka_per_min=0.2470, tmax_min=10.0,
         source="clements1982", status="secondary", ka_status="derived",
         note=("F 93%: secondary sources only (primidi.com, a course page); the primary, Clements "
               "1982 J Pharm Sci 71:539, was not reached. Tmax 10 min is the middle of the "
               "secondary '5-15 minutes' to peak. " + _DERIVATION)),
     "intranasal": Route(
-        name="intranasal", bioavailability=0.45, ka_per_min=0.1223, tmax_min=16.0,
+        name="intranasal", label="intranasal (racemic)", bioavailability=0.45, ka_per_min=0.1223, tmax_min=16.0,
         bioavailability_range=(0.11, 0.45),
         source="yanagihara2003", status="conflicting", ka_status="derived",
         note=("Racemic ketamine nasal spray. Sources disagree: Yanagihara 2003 found ~45% "
@@ -525,7 +536,7 @@ ROUTES: Mapping[str, Route] = {
               "bioavailability_range to show the spread. Tmax 16 min is the middle of that 2022 "
               "study's geometric means (23, 14, 16 min). " + _DERIVATION)),
     "oral": Route(
-        name="oral", bioavailability=0.20, ka_per_min=0.01653, tmax_min=57.6,
+        name="oral", label="oral", bioavailability=0.20, ka_per_min=0.01653, tmax_min=57.6,
         bioavailability_range=(0.15, 0.23),
         source="yanagihara2003;chong2006", status="secondary", ka_status="derived",
         note=("F ~20%: Yanagihara 2003 (oral tablet, n = 3). Other values: 23 +/- 9% (Chong 2006, "
@@ -533,14 +544,14 @@ ROUTES: Mapping[str, Route] = {
               "base says ~16-20%. Tmax 0.96 h = 57.6 min (Chong 2006). First-pass metabolism is "
               "inside F. " + _DERIVATION)),
     "sublingual": Route(
-        name="sublingual", bioavailability=0.29, ka_per_min=0.02397, tmax_min=45.0,
+        name="sublingual", label="sublingual", bioavailability=0.29, ka_per_min=0.02397, tmax_min=45.0,
         bioavailability_range=(0.27, 0.31),
         source="rolan2014", status="confirmed", ka_status="derived",
         note=("Sublingual wafer, 25 mg, n = 8 healthy men: F 29% (90% CI 27-31%), Tmax 0.75 h "
               "(range 0.25-1.0 h); first quantifiable level within 5 min (Rolan 2014). "
               + _DERIVATION)),
     "esketamine_nasal": Route(
-        name="esketamine_nasal", bioavailability=0.48, ka_per_min=2.93 / 60.0,
+        name="esketamine_nasal", label="esketamine nasal spray", bioavailability=0.48, ka_per_min=2.93 / 60.0,
         source="spravato_label;perezruixo2021", status="confirmed", ka_status="published",
         drug="esketamine",
         note=("Spravato: mean absolute bioavailability 48%, Tmax 20-40 min after the last spray "
