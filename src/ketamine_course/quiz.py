@@ -10,8 +10,9 @@ static page sees the questions but not their solutions.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
+
+from . import checks
 
 
 @dataclass(frozen=True)
@@ -52,13 +53,11 @@ class Question:
 def check(question: Question, response) -> tuple[bool, str]:
     """Judge a response; return (correct, feedback text)."""
     if question.numeric:
-        try:
-            value = float(response)
-        except (TypeError, ValueError):
+        value = checks.parse_number(response)
+        if value is None:
             return False, f"Enter a number{f' in {question.unit}' if question.unit else ''}."
-        if math.isnan(value):
-            return False, "Enter a number."
-        ok = abs(value - question.answer) <= question.tolerance
+        # a typed answer exactly at the edge counts (0.78 + 0.03 is 0.81000...03 in floating point)
+        ok = abs(value - question.answer) <= question.tolerance + 1e-9 * max(1.0, abs(question.answer))
         head = "Correct." if ok else f"Not quite: {value:g} is off."
         return ok, f"{head} {question.explanation}"
     if response is None or not isinstance(response, int) or not 0 <= response < len(question.options):
