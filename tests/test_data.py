@@ -167,3 +167,21 @@ def test_table_html_is_accessible_and_spells_out_sources():
     assert "Moda-Sava 2019" in html and "modasava2019" not in html
     with pytest.raises(ValueError, match="no column"):
         data.table_html("hypotheses", ["nope"])
+
+
+def test_references_parse_nested_braces_and_reject_duplicate_keys(tmp_path):
+    """bibtexparser reads what the old regex could not: braces inside braces, quoted values."""
+    (tmp_path / "references.bib").write_text(
+        "@article{nested2020,\n  title = {The {NMDA} receptor and {Mg{2+}} block},\n"
+        "  author = \"Doe, Jane and Roe, Rick\",\n  year = 2020,\n  journal = {J Test}\n}\n",
+        encoding="utf-8")
+    refs = data.references(tmp_path)
+    assert refs["nested2020"]["title"] == "The NMDA receptor and Mg2+ block"
+    assert refs["nested2020"]["author"] == "Doe, Jane and Roe, Rick"
+    assert refs["nested2020"]["year"] == "2020"
+    duplicated = tmp_path / "duplicated"
+    duplicated.mkdir()
+    (duplicated / "references.bib").write_text(
+        "@misc{same2020, title = {A}}\n@misc{same2020, title = {B}}\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"references\.bib, .*DuplicateBlockKeyBlock"):
+        data.references(duplicated)

@@ -221,11 +221,7 @@ def reference_keys(data_dir: Path | str | None = None) -> set[str]:
     path = Path(data_dir or DATA_DIR) / REFERENCES_FILE
     if not path.exists():
         raise DataError(f"{path.name}: file not found in {path.parent.name}/")
-    text = path.read_text(encoding="utf-8")
-    return set(re.findall(r"@\w+\s*\{\s*([^,\s]+)\s*,", text))
-
-
-_FIELD = re.compile(r"^\s*(\w+)\s*=\s*(\{(?:[^{}]|\{[^{}]*\})*\}|\d+|\w+)\s*,?\s*$", re.M)
+    return set(_parse_references(*_stamp(path)))
 
 
 def _stamp(path: Path) -> tuple[str, int]:
@@ -245,13 +241,23 @@ def references(data_dir: Path | str | None = None) -> dict[str, dict[str, str]]:
 
 @functools.lru_cache(maxsize=8)
 def _parse_references(path: str, _mtime_ns: int) -> dict[str, dict[str, str]]:
-    text = Path(path).read_text(encoding="utf-8")
+    """Parse the bibliography with bibtexparser (nested braces, quotes and @string handled)."""
+    import bibtexparser
+
+    name = Path(path).name
+    library = bibtexparser.parse_string(Path(path).read_text(encoding="utf-8"))
+    if library.failed_blocks:
+        block = library.failed_blocks[0]
+        where = f"line {block.start_line + 1}" if getattr(block, "start_line", None) is not None else "a block"
+        raise DataError(f"{name}, {where}: {type(block).__name__} "
+                        f"({getattr(block, 'error', 'cannot be parsed')})")
     out = {}
-    for kind, key, body in re.findall(r"@(\w+)\s*\{\s*([^,\s]+)\s*,(.*?)\n\}", text, flags=re.S):
-        fields = {"type": kind.lower()}
-        for name, value in _FIELD.findall(body):
-            fields[name.lower()] = re.sub(r"\s+", " ", value.strip("{}").replace("{", "").replace("}", "")).strip()
-        out[key] = fields
+    for entry in library.entries:
+        fields = {"type": entry.entry_type.lower()}
+        for field_ in entry.fields:
+            value = str(field_.value).replace("{", "").replace("}", "")
+            fields[field_.key.lower()] = re.sub(r"\s+", " ", value).strip()
+        out[entry.key] = fields
     return out
 
 
