@@ -185,3 +185,17 @@ def test_references_parse_nested_braces_and_reject_duplicate_keys(tmp_path):
         "@misc{same2020, title = {A}}\n@misc{same2020, title = {B}}\n", encoding="utf-8")
     with pytest.raises(ValueError, match=r"references\.bib, .*DuplicateBlockKeyBlock"):
         data.references(duplicated)
+
+
+def test_data_readme_column_tables_are_generated_from_the_schemas():
+    """data/README.md holds the tables columns_markdown() makes (scripts/update_data_readme.py)."""
+    text = (DATA / "README.md").read_text(encoding="utf-8")
+    assert data.render_readme(text) == text, "run scripts/update_data_readme.py"
+    for name in data.SCHEMAS:
+        assert data.columns_markdown(name) in text
+    assert "| `status` | category | `confirmed`, `secondary`, `conflicting` |" in data.columns_markdown("history")
+
+
+def test_data_readme_markers_must_be_present():
+    with pytest.raises(ValueError, match="markers for table 'adverse_effects' found 0 times"):
+        data.render_readme("# no tables here\n")
