@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from ketamine_course import data, pk
 
 # Bib keys the models and routes cite whose entries are still to be added to
-# data/references.bib (the full citations are in research/pk_report.md).
+# data/references.bib.
 PENDING_BIB_KEYS: set[str] = set()  # every key the models cite is in references.bib
 
 RACEMIC_ROUTES = sorted(k for k, r in pk.ROUTES.items() if r.drug == "racemic ketamine")
@@ -186,20 +186,20 @@ def test_protocol_peak_matches_zanos_2018():
     assert t_peak == 40.0  # the peak is at the end of the infusion
     assert abs(c_peak / 185.0 - 1) < 0.15
     # Clements & Nimmo 1981 gives 177.3 ng/mL (0.746 uM), 4.2% below 185;
-    # the research report computed 177 independently.
+    # an independent script, outside this package, computed 177.
     assert c_peak == pytest.approx(177.3, abs=0.1)
     assert c.in_um().max() == pytest.approx(c_peak / 237.73, rel=1e-12)
 
 
 def test_protocol_terminal_half_life():
     # Clements & Nimmo 1981 (opentiva Clements250) at 70 kg: 3.05 h (183 min);
-    # the fact base gives ~2-3 h for the elimination half-life.
+    # reviews give about 2-3 h for the elimination half-life.
     t_half = pk.terminal_half_life_h(pk.DEFAULT, 70)
     assert 2.0 <= t_half <= 3.2
     assert t_half == pytest.approx(3.05, abs=0.01)
 
 
-# Independent numbers from the research report, section 2 (its own script):
+# Independent numbers from a script written outside this package, before it:
 # peak (ng/mL), C at 60 / 120 / 240 min (ng/mL, rounded), terminal half-life (h).
 REPORT = {
     "domino1982": (240, (55, 36, 17), 1.91),
@@ -209,7 +209,7 @@ REPORT = {
 
 
 @pytest.mark.parametrize("key", sorted(REPORT))
-def test_models_reproduce_the_research_report(key):
+def test_models_reproduce_independent_numbers(key):
     peak, later, t_half = REPORT[key]
     c = pk.simulate(0.5, model=key)
     assert c.peak()[0] == 40.0
@@ -221,7 +221,7 @@ def test_models_reproduce_the_research_report(key):
 
 
 def test_kamp_one_compartment_half_life():
-    # ln 2 * 252 L / 79 L/h = 2.21 h, as in the research report.
+    # ln 2 * 252 L / 79 L/h = 2.21 h.
     assert pk.terminal_half_life_h(pk.KAMP_2020, 70) == pytest.approx(math.log(2) * 252 / 79,
                                                                       rel=1e-12)
     assert pk.KAMP_2020.micro_constants(70).n_compartments == 1

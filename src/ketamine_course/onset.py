@@ -2,8 +2,8 @@
 
 The evidence is the table ``data/onset_trials.csv``: one row per value a trial or
 meta-analysis reported, with its timepoint in hours after the first dose, its
-statistic, its source key and its status (``confirmed`` or ``secondary``, as in
-the course fact base). This module reads that table and builds three things
+statistic, its source key and its status (``confirmed`` or ``secondary``, from
+:data:`ketamine_course.checks.PROVENANCE`). This module reads that table and builds three things
 from it:
 
 1. **Series**: the reported values of one statistic for one treatment, in time
@@ -441,7 +441,8 @@ def _illustrative(model_name: str, t: np.ndarray, y: np.ndarray) -> tuple[dict, 
     if model_name == "rise_decay":
         fixed = dict(_ILLUSTRATIVE_RISE_DECAY)
         assumed = (f"tau_on = {fixed['tau_on_h']:g} h and tau_off = {fixed['tau_off_h']:g} h assumed "
-                   "from the fact base (improvement within 2-4 h; fades over about a week)")
+                   "by the course (improvement within 2-4 h, fading over about a week, as the "
+                   "single-infusion rows of onset_trials.csv show)")
     else:
         fixed = {"tau_h": float(np.mean(t))}
         assumed = (f"tau = {fixed['tau_h']:g} h assumed (the mean time of the data), "

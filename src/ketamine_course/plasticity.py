@@ -2,7 +2,7 @@
 
 Both models are *illustrative*: their parameters were chosen by hand to show an
 idea clearly, not fitted to data. They are teaching aids for hypotheses that are
-still debated (FACTS.md, section C), not predictions for any patient.
+still debated (see ``data/hypotheses.csv``), not predictions for any patient.
 
 1. **Disinhibition** (Moghaddam et al. 1997; Homayoun & Moghaddam 2007).
    A small excitatory-inhibitory firing-rate model in the style of Wilson &

@@ -21,13 +21,16 @@ gives micromolar (uM).
 Every published parameter set is a frozen dataclass with units in its field
 names, a ``source`` key in ``data/references.bib``, the ``population`` it was
 fitted on, and a ``status`` (``confirmed``, ``secondary``, ``unconfirmed``,
-``conflicting`` or ``assumption``, as in the course fact base). Values were
-taken from the course research report (``research/pk_report.md``) or the fact
-base (``shared/science/FACTS.md``, section D); each docstring or ``note`` says
-where.
+``conflicting`` or ``assumption``, from :data:`ketamine_course.checks.PROVENANCE`).
+Each set's ``seen_at`` says where its values were read, and its ``note`` gives
+the caveats.
+
+The package has three parts, as opentiva separates them: :mod:`.engine` (the
+exact linear algebra), :mod:`.parameters` (published parameter sets and routes,
+as data with their citations) and :mod:`.simulators` (the public functions).
 
 numpy and scipy are imported only when a function needs them, so importing
-this module is instant.
+this package is instant.
 
 This is teaching code. It gives no dosing recommendation and is not medical
 advice.

@@ -226,7 +226,7 @@ class EsketamineNasalModel:
     (``FRn * 0.62``).
 
     Values are the paper's Table 3 typical values as encoded, line by line, in
-    nlmixr2lib ``PerezRuixo_2020_esketamine.R`` (research report section 4a).
+    nlmixr2lib ``PerezRuixo_2020_esketamine.R``.
     Rate constants keep the paper's units, 1/h; durations are in h.
 
     Parameters
@@ -252,7 +252,8 @@ class EsketamineNasalModel:
     device_mg : float
         Esketamine per device, mg.
     device_interval_min : float
-        Time between devices, min (as in the research report's simulation).
+        Time between devices, min: the label's instructions wait 5 minutes after each device
+        (spravato_label).
 
     Notes
     -----
@@ -358,7 +359,7 @@ CLEMENTS_1981 = CompartmentModel(
     population=("not found; opentiva labels this set 'based on 250 mcg/kg bolus data' and "
                 "gives no age or weight limits"),
     status="secondary",
-    seen_at="opentiva/opentiva opentiva/ketamine.py, class Clements250 (research report 1b)",
+    seen_at="opentiva/opentiva opentiva/ketamine.py, class Clements250",
     note=("Default racemic IV model: its peak after 0.5 mg/kg over 40 min (70 kg) is the closest "
           "of the opentiva models to the 185 ng/mL reported by Zanos 2018. The paper itself was "
           "not opened; the PMID and DOI are opentiva's citation. Its V1 (1.75 L/kg) is very "
@@ -375,7 +376,7 @@ DOMINO_1982 = CompartmentModel(
     doi=None,
     population="not found (opentiva gives no age or weight limits)",
     status="unconfirmed",
-    seen_at="opentiva/opentiva opentiva/ketamine.py, class Domino (research report 1a)",
+    seen_at="opentiva/opentiva opentiva/ketamine.py, class Domino",
     note=("The original paper is not confirmed: title, journal, year and population behind "
           "PMID 7198883 were not verified; the values come from opentiva. Its small V1 (4.4 L at "
           "70 kg) gives a sharp fall in concentration after an infusion stops."),
@@ -395,8 +396,7 @@ HERD_2007 = AllometricModel(
                 "1-1.5 mg/kg IV for procedural sedation in an emergency department; opentiva "
                 "validity limits age 1-14 y, weight 10.8-74.8 kg"),
     status="confirmed",
-    seen_at=("PubMed abstract (PMID 17564643); same numbers in opentiva/ketamine.py class Herd "
-             "(research report 1c)"),
+    seen_at="PubMed abstract (PMID 17564643); same numbers in opentiva/ketamine.py class Herd",
     note="Paediatric data: an adult simulation extrapolates outside the fitted population.",
 )
 
@@ -406,13 +406,13 @@ KAMP_2020 = AllometricModel(
     v1_l_per_70kg=252.0, cl_l_per_h_per_70kg=79.0,
     volume_exponent=1.0, clearance_exponent=1.0,
     weight_scaling=("assumed proportional to weight (the abstract gives values per 70 kg; "
-                    "FACTS.md restates CL as ~19 mL/kg/min)"),
+                    "79 L/h per 70 kg is about 19 mL/kg/min)"),
     source="kamp2020",
     doi="10.1097/ALN.0000000000003577",
     population=("meta-analysis of 18 studies (report lists 11 in healthy adults, 3 in adult "
                 "patients, 5 in paediatric patients); weighted means"),
     status="confirmed",
-    seen_at="Anesthesiology abstract (research report 1e)",
+    seen_at="Anesthesiology abstract",
     note=("The values (V 252 L/70 kg, CL 79 L/h at 70 kg) are confirmed, but a one-compartment "
           "model built from them is this course's simplification, not the authors' model: it "
           "has no distribution phase, so it underestimates the peak at the end of an infusion."),
@@ -506,7 +506,7 @@ _DERIVATION = ("ka derived from the reported Tmax with absorption_rate_from_tmax
                "significant figures.")
 
 #: Routes of administration. Absorption rate constants for racemic ketamine are
-#: not published (research report section 3), so they are derived from reported
+#: not published (none was found in the cited sources), so they are derived from reported
 #: times to peak; no lag time is published for any route, so lag_min is 0.
 ROUTES: Mapping[str, Route] = {
     "iv_bolus": Route(
