@@ -275,10 +275,36 @@ GLOSSARY = TableSchema(
     ),
 )
 
+QUIZ = TableSchema(
+    filename="quiz.csv",
+    description="The self-check quiz at the end of each notebook, with answers and explanations.",
+    columns=(
+        Column("notebook", choices=("00", "01", "02", "03", "04", "05", "06"),
+               description="the notebook whose quiz holds the question"),
+        Column("question", "int", "position in the quiz", minimum=1, maximum=20,
+               description="questions are shown in this order"),
+        Column("prompt", description="the question as shown"),
+        Column("options", required=False,
+               description="the choices of a multiple-choice question, separated by `;`; empty for a "
+                           "numeric question"),
+        Column("answer", "float", "option number (from 0) or the answer in `unit`", minimum=0, maximum=10000,
+               description="the right option (0 = first) or the right number"),
+        Column("tolerance", "float", "same unit as the answer", required=False, minimum=0, maximum=1000,
+               description="numeric questions: accepted absolute error; empty for multiple choice"),
+        Column("unit", required=False, description="numeric questions: the unit the answer is given in"),
+        Column("explanation", description="why the answer is right; shown after any attempt"),
+        Column("hints", required=False,
+               description="why particular wrong options are wrong, as `option number: hint`, separated by `;`"),
+        Column("source", "sources", required=False,
+               description="where the fact behind the answer comes from; empty only for questions about the "
+                           "course itself or plain arithmetic"),
+    ),
+)
+
 #: Every table the course ships, by name (the file name without ``.csv``).
 SCHEMAS: dict[str, TableSchema] = {"adverse_effects": ADVERSE_EFFECTS, "evidence": EVIDENCE,
                                    "glossary": GLOSSARY, "history": HISTORY, "hypotheses": HYPOTHESES,
-                                   "onset_trials": ONSET_TRIALS, "structures": STRUCTURES}
+                                   "onset_trials": ONSET_TRIALS, "quiz": QUIZ, "structures": STRUCTURES}
 
 
 def reference_keys(data_dir: Path | str | None = None) -> set[str]:
