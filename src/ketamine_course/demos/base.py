@@ -22,7 +22,6 @@ import io
 from typing import Callable
 
 import ipywidgets as widgets
-import numpy as np
 from traitlets import Unicode
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
@@ -203,6 +202,25 @@ class Demo(widgets.VBox):
         bundle["image/png"] = base64.b64encode(self._default_png).decode("ascii")
         bundle["text/plain"] = f"[Interactive demo] {self.caption}"
         return bundle
+
+
+class YScale:
+    """A y axis that switches between linear and log scale, each with its own limits.
+
+    :meth:`show` changes the axis only when the choice changes, and says so:
+    a demo's ``update`` returns that value, since a new scale needs a full redraw.
+    """
+
+    def __init__(self, ax, linear_ylim: tuple[float, float], log_ylim: tuple[float, float]):
+        self.ax, self.limits, self.shown = ax, {"linear": linear_ylim, "log": log_ylim}, None
+
+    def show(self, scale: str) -> bool:
+        if scale == self.shown:
+            return False
+        self.shown = scale
+        self.ax.set_yscale(scale)
+        self.ax.set_ylim(self.limits[scale])
+        return True
 
 
 def slider(description: str, value: float, minimum: float, maximum: float, step: float,

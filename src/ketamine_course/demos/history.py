@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ipywidgets as widgets
-import numpy as np
 
 from .. import style
 from .base import Demo, new_figure, slider

@@ -6,7 +6,7 @@ import ipywidgets as widgets
 import numpy as np
 
 from .. import style
-from .base import Demo, new_figure, slider
+from .base import Demo, new_figure
 
 
 #: Treatments in the onset comparison, with display names.

@@ -6,7 +6,7 @@ import ipywidgets as widgets
 import numpy as np
 
 from .. import pk, style, units
-from .base import Demo, new_figure, slider
+from .base import Demo, YScale, new_figure, slider
 
 
 def half_life(half_life_h: float = 3.0, scale: str = "linear") -> Demo:
@@ -32,19 +32,14 @@ def half_life(half_life_h: float = 3.0, scale: str = "linear") -> Demo:
     ax.legend(loc="upper right")
     style.mark_illustrative(ax, "Illustrative first-order decay")
     title = ax.set_title("")
-    shown = {"scale": None}
+    y_scale = YScale(ax, linear_ylim=(0.0, 1.05), log_ylim=(0.005, 1.1))
 
     def update(half_life_h: float, scale: str) -> bool:
         curve.set_ydata(0.5 ** (t_h / half_life_h))
         k = np.arange(1, 6)
         marks.set_data(k * half_life_h, 0.5 ** k)
         title.set_text(f"Half-life {half_life_h:.1f} h: 97% gone after {5 * half_life_h:.1f} h")
-        if scale == shown["scale"]:
-            return False
-        shown["scale"] = scale
-        ax.set_yscale(scale)
-        ax.set_ylim((0.005, 1.1) if scale == "log" else (0.0, 1.05))
-        return True
+        return y_scale.show(scale)
 
     controls = {
         "half_life_h": slider("half-life", half_life_h, 0.5, 12.0, 0.5, "h"),
@@ -101,7 +96,7 @@ def plasma_curve(route: str = "iv_infusion", dose_mg_per_kg: float = 0.5, weight
     note = ax.text(0.99, 0.62, "", transform=ax.transAxes, ha="right", va="top", fontsize="small",
                    style="italic", color="#333333")
     title = ax.set_title("")
-    shown = {"scale": None}
+    y_scale = YScale(ax, linear_ylim=(0, 1250), log_ylim=(1, 3000))
 
     def update(route, dose_mg_per_kg, weight_kg, model, scale) -> bool:
         chosen = pk.MODELS[model]
@@ -120,12 +115,7 @@ def plasma_curve(route: str = "iv_infusion", dose_mg_per_kg: float = 0.5, weight
                       + f"model: {chosen.name}")
         title.set_text(f"{PK_ROUTES[route]}, {dose_mg_per_kg:.2f} mg/kg ({dose_mg_per_kg * weight_kg:.0f} mg)\n"
                        f"peak {c_peak:.0f} ng/mL ({c_peak / units.MW_KETAMINE_G_PER_MOL:.2f} µM) at {t_peak:.0f} min")
-        if scale == shown["scale"]:
-            return False
-        shown["scale"] = scale
-        ax.set_yscale(scale)
-        ax.set_ylim((1, 3000) if scale == "log" else (0, 1250))
-        return True
+        return y_scale.show(scale)
 
     controls = {
         "route": widgets.Dropdown(options=[(label, key) for key, label in PK_ROUTES.items()], value=route,

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from typing import Mapping, Union
 
 from .. import checks
-from ..units import MW_KETAMINE_G_PER_MOL
 from .engine import MicroConstants, _Disposition
 
 #: Body weights the simulator accepts, kg (inclusive).
@@ -540,8 +539,8 @@ ROUTES: Mapping[str, Route] = {
         bioavailability_range=(0.15, 0.23),
         source="yanagihara2003;chong2006", status="secondary", ka_status="derived",
         note=("F ~20%: Yanagihara 2003 (oral tablet, n = 3). Other values: 23 +/- 9% (Chong 2006, "
-              "n = 6) and 15-19% (prolonged-release tablet, Anesthesiology 2021;135:326); the fact "
-              "base says ~16-20%. Tmax 0.96 h = 57.6 min (Chong 2006). First-pass metabolism is "
+              "n = 6) and 15-19% (prolonged-release tablet, Anesthesiology 2021;135:326). "
+              "Tmax 0.96 h = 57.6 min (Chong 2006). First-pass metabolism is "
               "inside F. " + _DERIVATION)),
     "sublingual": Route(
         name="sublingual", label="sublingual", bioavailability=0.29, ka_per_min=0.02397, tmax_min=45.0,
