@@ -7,6 +7,8 @@ is plain text, so it needs no colour to be understood.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from . import checks, units
@@ -39,7 +41,9 @@ def _number(answer, name: str):
     """The answer as a float (parsed by checks.parse_number), or None and what is wrong."""
     value = checks.parse_number(answer)
     if value is None:
-        return None, f"{name} should be a finite number, got {answer!r}: did a calculation fail?"
+        if isinstance(answer, float) and math.isnan(answer):
+            return None, f"{name} is NaN: did a calculation fail?"
+        return None, f"{name} should be a number, got {answer!r}."
     return value, ""
 
 
