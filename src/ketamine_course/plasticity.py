@@ -184,6 +184,7 @@ class EIParameters:
 
     def __post_init__(self) -> None:
         _check_finite_fields(self)
+        checks.status(self.status, "EIParameters.status")
         positive = {"tau_e_ms": "ms", "tau_i_ms": "ms", "max_rate_hz": "spikes/s",
                     "gain_e_per_hz": "per Hz", "gain_i_per_hz": "per Hz"}
         for name, unit in positive.items():
@@ -585,6 +586,7 @@ class SpineTimeCourse:
 
     def __post_init__(self) -> None:
         _check_finite_fields(self)
+        checks.status(self.status, "SpineTimeCourse.status")
         checks.number(self.spine_lag_days, "SpineTimeCourse.spine_lag_days", "days", 0.0)
         for name in ("spine_rise_days", "fast_onset_days"):
             checks.number(getattr(self, name), f"SpineTimeCourse.{name}", "days", 0.0, low_open=True)

@@ -1,8 +1,10 @@
 """Chemical structures of ketamine, its enantiomers and phencyclidine.
 
-Structures come from ``data/structures.csv`` as SMILES and are drawn with
-RDKit. The shared arylcyclohexylamine core (an aryl ring and an amine on the
-same cyclohexane carbon) is highlighted, and the chiral centre is labelled.
+Structures come from ``data/structures.csv`` as SMILES and are read with
+RDKit. This module checks them (formula, molar mass, chiral centres) and finds
+the shared arylcyclohexylamine core (an aryl ring and an amine on the same
+cyclohexane carbon); :func:`ketamine_course.diagrams.structure_grid` draws
+them with the core highlighted and the chiral centre labelled.
 """
 
 from __future__ import annotations
