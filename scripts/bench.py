@@ -176,7 +176,7 @@ def demo_names() -> list[str]:
     from ketamine_course import demos
 
     return [n for n, f in inspect.getmembers(demos, inspect.isfunction)
-            if not n.startswith("_") and f.__module__ == demos.__name__
+            if not n.startswith("_") and f.__module__.startswith(demos.__name__ + ".")
             and inspect.signature(f).return_annotation in ("Demo", demos.Demo)]
 
 

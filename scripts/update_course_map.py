@@ -21,11 +21,16 @@ def replace(text: str, table: str) -> str:
     return new
 
 
-readme = ROOT / "README.md"
-readme.write_text(replace(readme.read_text(), course.markdown_table("notebooks/")))
-start = ROOT / "notebooks" / "00_start_here.ipynb"
-nb = nbformat.read(start, as_version=4)
-for cell in nb.cells:
-    if cell.cell_type == "markdown" and "<!-- course-map -->" in cell.source:
-        cell.source = replace(cell.source, course.markdown_table())
-nbformat.write(nb, start)
+def main() -> None:
+    readme = ROOT / "README.md"
+    readme.write_text(replace(readme.read_text(), course.markdown_table("notebooks/")))
+    start = ROOT / "notebooks" / "00_start_here.ipynb"
+    nb = nbformat.read(start, as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type == "markdown" and "<!-- course-map -->" in cell.source:
+            cell.source = replace(cell.source, course.markdown_table())
+    nbformat.write(nb, start)
+
+
+if __name__ == "__main__":
+    main()

@@ -113,3 +113,105 @@ def test_onset_points_read_from_a_figure_are_drawn_differently(tmp_path, monkeyp
     ax = demo.figure.axes[0]
     half_filled = [line for line in ax.lines if line.get_fillstyle() == "left" and len(line.get_xdata())]
     assert len(half_filled) == 1 and len(half_filled[0].get_xdata()) == 1
+
+
+# ---------------------------------------------------------------------------
+# The plotted data is the model's output (not only "the image changed")
+# ---------------------------------------------------------------------------
+
+def _line(ax, label):
+    return next(line for line in ax.lines if line.get_label() == label)
+
+
+@pytest.mark.parametrize("settings", [
+    dict(route="oral", dose_mg_per_kg=0.8, weight_kg=40.0, model="herd2007"),
+    dict(route="iv_infusion", dose_mg_per_kg=0.5, weight_kg=110.0, model="herd2007"),
+    dict(route="im", dose_mg_per_kg=0.3, weight_kg=55.0, model="clements1981"),
+])
+def test_plasma_curve_draws_the_simulated_curve_for_the_chosen_body(settings):
+    """The line is pk.simulate for the chosen route, dose, weight and model (Herd 2007 scales
+    clearance with weight**0.75, so a demo that ignored the weight would draw another curve)."""
+    import numpy as np
+
+    from ketamine_course import pk
+
+    demo = demos.plasma_curve()
+    demo.set(**settings)
+    ax = demo.figure.axes[0]
+    kwargs = dict(route=settings["route"], model=pk.MODELS[settings["model"]], t_end_min=480.0, dt_min=1.0)
+    if settings["route"] == "iv_infusion":
+        kwargs["infusion_min"] = 40.0
+    expected = pk.simulate(settings["dose_mg_per_kg"], settings["weight_kg"], **kwargs)
+    curve = _line(ax, "your choice")
+    np.testing.assert_allclose(curve.get_xdata(), expected.time_min / 60)
+    np.testing.assert_allclose(curve.get_ydata(), expected.concentration_ng_per_ml, rtol=1e-12)
+    t_peak, c_peak = expected.peak()
+    peak = _line(ax, "peak")
+    assert (peak.get_xdata()[0], peak.get_ydata()[0]) == pytest.approx((t_peak / 60, c_peak))
+    total_mg = settings["dose_mg_per_kg"] * settings["weight_kg"]
+    assert f"({total_mg:.0f} mg)" in ax.get_title() and f"peak {c_peak:.0f} ng/mL" in ax.get_title()
+
+
+def test_plasma_curve_weight_changes_the_curve_under_allometric_scaling():
+    from ketamine_course import pk
+
+    light = pk.simulate(0.5, 40.0, model="herd2007").peak()[1]
+    heavy = pk.simulate(0.5, 110.0, model="herd2007").peak()[1]
+    assert heavy > light * 1.05  # otherwise the test above could not tell weights apart
+
+
+def test_plasma_curve_marks_the_reported_protocol_peak():
+    demo = demos.plasma_curve()
+    ax = demo.figure.axes[0]
+    protocol = [line for line in ax.lines if line.get_linestyle() == ":"]
+    assert protocol and list(protocol[0].get_ydata()) == [185.0, 185.0]  # zanos2018
+
+
+@pytest.mark.parametrize("dose_mg", [28, 56, 84])
+def test_esketamine_spray_band_is_the_labels_time_to_peak_after_the_last_spray(dose_mg):
+    """Spravato label: peak plasma 20 to 40 min after the last spray; devices are 5 min apart."""
+    import numpy as np
+
+    from ketamine_course import pk
+
+    demo = demos.esketamine_spray()
+    demo.set(dose_mg=dose_mg)
+    ax = demo.figure.axes[0]
+    last_spray_min = 5.0 * (dose_mg // 28 - 1)
+    band = ax.patches[0]
+    assert band.get_x() * 60 == pytest.approx(last_spray_min + 20.0)
+    assert (band.get_x() + band.get_width()) * 60 == pytest.approx(last_spray_min + 40.0)
+    expected = pk.esketamine_nasal(dose_mg, t_end_min=720.0, dt_min=1.0)
+    line = next(line for line in ax.lines if line.get_label().startswith(f"{dose_mg} mg"))
+    np.testing.assert_allclose(line.get_ydata(), expected.concentration_ng_per_ml, rtol=1e-12)
+    assert line.get_linewidth() > max(other.get_linewidth() for other in ax.lines if other is not line
+                                      and other.get_label().endswith(")"))
+
+
+def test_mg_block_curve_is_the_jahr_stevens_current():
+    import numpy as np
+
+    from ketamine_course import receptor
+
+    demo = demos.mg_block()
+    demo.set(voltage_mv=-40.0, mg_mm=2.5)
+    ax = demo.figure.axes[0]
+    curve = _line(ax, "with Mg2+")
+    v = np.asarray(curve.get_xdata())
+    np.testing.assert_allclose(curve.get_ydata(), receptor.nmda_current_pa(v, 2.5))
+    marker = _line(ax, "chosen voltage")
+    assert marker.get_ydata()[0] == pytest.approx(receptor.nmda_current_pa(-40.0, 2.5))
+
+
+def test_course_demo_draws_the_onset_relapse_model():
+    import numpy as np
+
+    from ketamine_course import onset
+
+    demo = demos.course_vs_single(view="course")
+    ax = demo.figure.axes[0]
+    course = next(line for line in ax.lines if line.get_label().startswith("after a 6-infusion course"))
+    days = np.asarray(course.get_xdata())
+    np.testing.assert_allclose(course.get_ydata(), onset.still_responding_pct(days), equal_nan=True)
+    infusions = _line(ax, "infusion days (example schedule)")
+    assert tuple(infusions.get_xdata()) == onset.COURSE_INFUSION_DAYS

@@ -301,11 +301,11 @@ def test_relapse_median_is_18_days():
     (lambda: onset.series("ssri", "speed"), r"statistic must be one of .*odds_ratio"),
     (lambda: onset.series("ssri", "relative_risk", arm="both"), r"arm must be one of"),
     (lambda: onset.time_to_separation_hours("tea"), r"treatment must be one of"),
-    (lambda: onset.time_to_response_hours("ssri", threshold_pct=150), r"threshold_pct \(%\)"),
+    (lambda: onset.time_to_response_hours("ssri", threshold_pct=150), r"threshold_pct \(%\) must be greater than 0 and at most 100 %; got 150"),
     (lambda: onset.time_to_response_hours("ssri", threshold_pct=float("nan")), r"threshold_pct"),
-    (lambda: onset.onset_curve("ssri").at(-1.0), r"hours \(h after the first dose\) must be in \[0, 2016\]"),
+    (lambda: onset.onset_curve("ssri").at(-1.0), r"hours \(h after the first dose\) must be between 0 and 2016 h after the first dose; got -1"),
     (lambda: onset.onset_curve("ssri").at([1.0, float("nan")]), r"hours .* must be finite"),
-    (lambda: onset.onset_curve("ssri").at(5000), r"hours .*0 to 12 weeks"),
+    (lambda: onset.onset_curve("ssri").at(5000), r"hours .* between 0 and 2016 h after the first dose; got 5000"),
     (lambda: onset.onset_curve("ssri").at("soon"), r"hours .* must be a number"),
 ])
 def test_bad_input_names_the_parameter(call, match):
@@ -318,3 +318,20 @@ def test_import_is_light():
             "bad = [m for m in ('matplotlib', 'ipywidgets', 'scipy') if m in sys.modules]; "
             "assert not bad, bad")
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_course_response_and_relapse_model_come_from_murrough_2013():
+    """70.8% responded after up to six infusions in 12 days; responders relapsed after a median 18 days."""
+    assert onset.course_response_pct() == pytest.approx(70.8)
+    median, _ = onset.relapse_median_days()
+    assert median == pytest.approx(18.0)
+    still = onset.still_responding_pct([onset.COURSE_DAYS + 1e-9, onset.COURSE_DAYS + median,
+                                        onset.COURSE_DAYS + 2 * median])
+    assert still == pytest.approx([70.8, 70.8 / 2, 70.8 / 4])
+    assert np.isnan(onset.still_responding_pct(5.0))
+    assert len(onset.COURSE_INFUSION_DAYS) == 6 and max(onset.COURSE_INFUSION_DAYS) < onset.COURSE_DAYS
+
+
+def test_relapse_model_rejects_days_outside_twelve_weeks():
+    with pytest.raises(ValueError, match=r"days \(days after the first infusion\) must be between 0 and 84"):
+        onset.still_responding_pct(100.0)

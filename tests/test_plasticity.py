@@ -68,9 +68,9 @@ def test_interneurons_depend_more_on_nmda_receptors():
 
 
 @pytest.mark.parametrize("change, message", [
-    ({"tau_e_ms": 0.0}, "tau_e_ms (ms) must be > 0"),
-    ({"nmda_fraction_i": 1.2}, "nmda_fraction_i (unitless fraction) must be in [0, 1]"),
-    ({"w_e_from_i": -1.0}, "w_e_from_i (dimensionless) must be >= 0"),
+    ({"tau_e_ms": 0.0}, "EIParameters.tau_e_ms (ms) must be greater than 0 ms; got 0"),
+    ({"nmda_fraction_i": 1.2}, "EIParameters.nmda_fraction_i (fraction) must be between 0 and 1; got 1.2"),
+    ({"w_e_from_i": -1.0}, "EIParameters.w_e_from_i (dimensionless) must be at least 0; got -1"),
     ({"drive_e_hz": float("nan")}, "drive_e_hz must be finite"),
 ])
 def test_bad_ei_parameters_are_rejected(change, message):
@@ -82,7 +82,7 @@ def test_bad_ei_parameters_are_rejected(change, message):
     ({"spine_decay_days": 0.1}, "spine_decay_days (days)"),
     ({"fast_weight": 0.8}, "fast_weight + spine_weight"),
     ({"peak_extra_spine_fraction": 0.0}, "peak_extra_spine_fraction"),
-    ({"spine_lag_days": -1.0}, "spine_lag_days (days) must be >= 0"),
+    ({"spine_lag_days": -1.0}, "SpineTimeCourse.spine_lag_days (days) must be at least 0 days; got -1"),
 ])
 def test_bad_spine_parameters_are_rejected(change, fragment):
     with pytest.raises(ValueError) as info:
@@ -348,20 +348,20 @@ def test_bad_block_fraction_names_the_parameter_unit_and_range(func, block):
         func(block)
     message = str(info.value)
     assert "block_fraction" in message
-    assert "unitless" in message
-    assert "[0, 1]" in message or "finite" in message
+    assert "(fraction of NMDA current blocked) must be" in message
+    assert "between 0 and 1; got" in message
 
 
 @pytest.mark.parametrize("kwargs, name, allowed", [
-    ({"duration_ms": -5.0}, "duration_ms", "(0, 60000]"),
-    ({"duration_ms": 0.0}, "duration_ms", "(0, 60000]"),
-    ({"duration_ms": 60001.0}, "duration_ms", "(0, 60000]"),
+    ({"duration_ms": -5.0}, "duration_ms", "greater than 0 and at most 60000 ms"),
+    ({"duration_ms": 0.0}, "duration_ms", "greater than 0 and at most 60000 ms"),
+    ({"duration_ms": 60001.0}, "duration_ms", "greater than 0 and at most 60000 ms"),
     ({"duration_ms": float("nan")}, "duration_ms", "finite"),
-    ({"dt_ms": 0.001}, "dt_ms", "[0.01, 5]"),
-    ({"dt_ms": 10.0}, "dt_ms", "[0.01, 5]"),
+    ({"dt_ms": 0.001}, "dt_ms", "between 0.01 and 5 ms"),
+    ({"dt_ms": 10.0}, "dt_ms", "between 0.01 and 5 ms"),
     ({"dt_ms": float("inf")}, "dt_ms", "finite"),
-    ({"block_onset_ms": -1.0}, "block_onset_ms", "[0, 1000]"),
-    ({"block_onset_ms": 2000.0}, "block_onset_ms", "[0, 1000]"),
+    ({"block_onset_ms": -1.0}, "block_onset_ms", "between 0 and 1000 ms"),
+    ({"block_onset_ms": 2000.0}, "block_onset_ms", "between 0 and 1000 ms"),
 ])
 def test_bad_simulation_settings_name_the_parameter_unit_and_range(kwargs, name, allowed):
     with pytest.raises(ValueError) as info:
@@ -384,7 +384,7 @@ def test_bad_times_name_the_parameter_unit_and_range(func, t_days):
         func(t_days)
     message = str(info.value)
     assert "t_days" in message and "days" in message
-    assert "[0, 60]" in message or "finite" in message
+    assert "between 0 and 60 days; got" in message
 
 
 def test_module_needs_neither_matplotlib_nor_ipywidgets():

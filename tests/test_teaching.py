@@ -86,6 +86,21 @@ def test_quiz_questions_are_judged_correctly(number):
             assert not quiz.check(q, "abc")[0]
 
 
+def _numeric_questions():
+    return [(n, i, q) for n, qs in sorted(quiz.QUIZZES.items()) for i, q in enumerate(qs) if q.numeric]
+
+
+@pytest.mark.parametrize("number, index, q", _numeric_questions(),
+                         ids=[f"{n}-{i + 1}" for n, i, _ in _numeric_questions()])
+def test_numeric_quiz_tolerance_is_exactly_the_stated_one(number, index, q):
+    """Answers within the tolerance pass, answers just outside it fail, on both sides."""
+    for sign in (1, -1):
+        assert quiz.check(q, q.answer + sign * q.tolerance)[0]
+        assert quiz.check(q, str(q.answer + sign * q.tolerance))[0]
+        outside = q.answer + sign * (q.tolerance + max(0.01, 0.1 * q.tolerance))
+        assert not quiz.check(q, outside)[0], f"{outside} accepted for answer {q.answer} +/- {q.tolerance}"
+
+
 @pytest.mark.parametrize("number", sorted(quiz.QUIZZES))
 def test_static_quiz_shows_questions_but_not_answers(number):
     questions = quiz.QUIZZES[number]

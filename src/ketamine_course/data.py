@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
+from . import checks
+
 DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 REFERENCES_FILE = "references.bib"
 _ISO_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
@@ -48,6 +50,10 @@ class Column:
         The only values allowed.
     minimum, maximum : float, optional
         Inclusive range for numbers (and for the year of a date).
+    description : str
+        What the column means (the data dictionary, ``data/README.md``, is generated from it).
+    values : str
+        How values are written, where type, choices and range do not say it all.
     """
 
     name: str
@@ -58,6 +64,7 @@ class Column:
     minimum: float | None = None
     maximum: float | None = None
     description: str = ""
+    values: str = ""
 
 
 @dataclass(frozen=True)
@@ -92,18 +99,19 @@ HISTORY = TableSchema(
     description="Milestones from the synthesis of ketamine to its use in psychiatry.",
     columns=(
         Column("date", "date", "ISO 8601 (YYYY, YYYY-MM or YYYY-MM-DD)", minimum=1950, maximum=2030,
-               description="When it happened, to the stated precision."),
+               description='when it happened, to the stated precision'),
         Column("date_precision", choices=("year", "month", "day"),
-               description="How precisely the date is known."),
+               description='how precisely the date is known; must match the form of `date`'),
         Column("category", choices=("chemistry", "anesthesia", "regulation",
                                     "psychiatry_research", "safety"),
-               description="Theme, used by the timeline filter."),
-        Column("event", description="One-line headline."),
-        Column("detail", description="One or two sentences of detail."),
-        Column("status", choices=("confirmed", "secondary", "conflicting"),
-               description="How well the sources support it (FACTS.md levels)."),
-        Column("source", "sources", description="Keys in references.bib, separated by ';'."),
-        Column("note", required=False, description="Caveats, e.g. conflicting dates."),
+               description='theme, for the timeline filter',
+               values='`chemistry` covers chemistry and pharmacology'),
+        Column("event", description='one-line headline'),
+        Column("detail", description='one or two sentences'),
+        Column("status", choices=checks.statuses("confirmed", "secondary", "conflicting"),
+               description='strength of support'),
+        Column("source", "sources", description='where it comes from'),
+        Column("note", required=False, description='caveats, conflicting dates, approximations'),
     ),
     row_checks=(_history_precision_matches,),
 )
@@ -112,13 +120,15 @@ STRUCTURES = TableSchema(
     filename="structures.csv",
     description="Ketamine, its enantiomers and phencyclidine as SMILES.",
     columns=(
-        Column("name"),
-        Column("role"),
-        Column("iupac_name"),
-        Column("smiles", description="Isomeric SMILES; stereo marks only for single enantiomers."),
-        Column("formula", description="Molecular formula of the free base."),
-        Column("chiral_centres", "int", "count", minimum=0, maximum=4),
-        Column("source", "sources"),
+        Column("name", description='common name, with the enantiomer in brackets'),
+        Column("role", description='why it is in the course'),
+        Column("iupac_name", description='systematic name; `(2S)`/`(2R)` give the configuration'),
+        Column("smiles",
+               description='the structure; stereo marks only for single enantiomers',
+               values='isomeric SMILES'),
+        Column("formula", description='molecular formula of the free base', values='Hill order'),
+        Column("chiral_centres", "int", "count", minimum=0, maximum=4, description='number of stereocentres'),
+        Column("source", "sources", description='sources for the identity and role'),
         Column("note", required=False),
     ),
 )
@@ -127,14 +137,19 @@ HYPOTHESES = TableSchema(
     filename="hypotheses.csv",
     description="Competing hypotheses for ketamine's antidepressant mechanism.",
     columns=(
-        Column("hypothesis"),
-        Column("species", description="Where the key evidence comes from; several separated by ';'."),
-        Column("key_finding"),
+        Column("hypothesis", description='short name'),
+        Column("species",
+               description='where the key evidence comes from',
+               values='`rat`, `mouse`, `human`, several separated by `;`'),
+        Column("key_finding", description="the central result, paraphrased from the cited paper's abstract"),
         Column("evidence_strength", choices=("strong", "moderate", "limited", "preliminary"),
-               description="The course's summary judgement of the evidence; see the data dictionary."),
-        Column("status", choices=("supported in mice", "debated", "contested")),
-        Column("source", "sources"),
-        Column("note", required=False),
+               description="the course's summary: *moderate* = replicated in animals; *limited* = single line "
+                           "of animal work or disputed replications; *preliminary* = one small human study"),
+        Column("status", choices=("supported in mice", "debated", "contested"),
+               description='how the field regards it; *contested* = published failures to replicate or direct '
+                           'disputes'),
+        Column("source", "sources", description='the key studies'),
+        Column("note", required=False, description='caveats'),
     ),
 )
 
@@ -143,22 +158,41 @@ ONSET_TRIALS = TableSchema(
     description="Published onset and duration values from antidepressant trials: one row per reported value.",
     columns=(
         Column("treatment", choices=("ketamine_iv_single", "ketamine_iv_repeated", "esketamine_nasal_plus_ad",
-                                     "ssri", "citalopram", "ect")),
-        Column("study", "sources", description="Key in references.bib."),
+                                     "ssri", "citalopram", "ect"),
+               description="the treatment of the study (placebo arms keep their study's treatment)"),
+        Column("study", "sources", description="the source of this value (this table's `source` column)"),
         Column("population", choices=("trd", "mdd", "mixed"),
-               description="trd = treatment-resistant depression; mdd = major depressive disorder."),
-        Column("arm", choices=("active", "placebo", "comparison")),
-        Column("timepoint_hours", "float", "h", required=False, minimum=0, maximum=24 * 7 * 16,
-               description="Hours after the first dose; empty when the source gives only 'at exit'."),
-        Column("measure", description="Rating scale, e.g. MADRS, HDRS-17, QIDS-SR."),
+               description='who was studied',
+               values='`trd` = treatment-resistant depression, `mdd` = major depressive disorder'),
+        Column("arm", choices=("active", "placebo", "comparison"),
+               description='which group the value describes'),
+        Column("timepoint_hours", "float", 'hours after the first dose',
+               required=False, minimum=0, maximum=24 * 7 * 16,
+               description='empty when the source gives only "at study exit" or "after the last infusion"',
+               values='day 1 = 24, week 1 = 168'),
+        Column("measure",
+               description='rating scale',
+               values='MADRS, HDRS-17, HDRS-25, HAMD24, QIDS-SR, `mixed` (pooled across scales)'),
         Column("statistic", choices=("pct_change_from_baseline", "response_rate_pct", "remission_rate_pct",
                                      "mean_score", "mean_change_from_baseline", "median_days_to_relapse",
-                                     "difference_vs_placebo", "odds_ratio", "relative_risk")),
-        Column("value", "float", "unit given by statistic", minimum=-100, maximum=100),
-        Column("n", "int", "participants", required=False, minimum=1, maximum=100000),
-        Column("extraction", choices=("text", "table", "figure-approx")),
-        Column("status", choices=("confirmed", "secondary")),
-        Column("note", required=False),
+                                     "difference_vs_placebo", "odds_ratio", "relative_risk"),
+               description='what `value` is',
+               values='`response_rate_pct`, `remission_rate_pct` in percent of patients; '
+                      '`mean_change_from_baseline` in scale points; `difference_vs_placebo` with its unit at '
+                      'the start of `note` (percentage points or scale points); `odds_ratio`, `relative_risk`'
+                      ' as ratios; `median_days_to_relapse` in days'),
+        Column("value", "float", "unit given by statistic", minimum=-100, maximum=100,
+               description='the reported value'),
+        Column("n", "int", "participants", required=False, minimum=1, maximum=100000,
+               description='size of the arm, where reported'),
+        Column("extraction", choices=("text", "table", "figure-approx"),
+               description='how the value was obtained: stated in the text or abstract, taken from a table, or '
+                           'read approximately from a figure'),
+        Column("status", choices=checks.statuses("confirmed", "secondary"),
+               description='`confirmed`: seen in the primary article or abstract or a peer-reviewed table; '
+                           '`secondary`: seen only in a secondary source (press, digest, paraphrase)'),
+        Column("note", required=False,
+               description='definitions (e.g. response = at least 50% reduction), confidence intervals, caveats'),
     ),
 )
 
@@ -166,14 +200,24 @@ EVIDENCE = TableSchema(
     filename="evidence.csv",
     description="Conditions for which ketamine or esketamine has been studied, with the state of the evidence.",
     columns=(
-        Column("condition"),
-        Column("approval_status", choices=("approved (esketamine)", "off-label", "investigational")),
-        Column("approved_product", required=False, description="Product and indication if approved, else empty."),
-        Column("evidence_strength", choices=("strong", "moderate", "limited", "preliminary")),
-        Column("key_findings", description="What the key studies found, paraphrased."),
-        Column("caveats", description="Limits: small samples, short follow-up, blinding, populations."),
-        Column("source", "sources"),
-        Column("note", required=False),
+        Column("condition", description='the disorder or symptom studied'),
+        Column("approval_status", choices=("approved (esketamine)", "off-label", "investigational"),
+               description='regulatory position in the USA: an FDA-approved esketamine (Spravato) indication; '
+                           'use of an approved drug (racemic ketamine, approved as an anesthetic) outside its '
+                           'label, where trials exist; or so little evidence that use is experimental'),
+        Column("approved_product", required=False,
+               description='product, indication and FDA approval date when approved; empty otherwise'),
+        Column("evidence_strength", choices=("strong", "moderate", "limited", "preliminary"),
+               description="the course's summary judgement: *strong* = consistent benefit in several randomised "
+                           'controlled trials and meta-analyses for the outcome studied; *moderate* = at least '
+                           'two adequately sized RCTs, with a qualification (e.g. a modest effect or a key '
+                           'outcome not met); *limited* = a few small RCTs or conflicting results; *preliminary* '
+                           '= one small controlled study or open-label studies only'),
+        Column("key_findings", description='what the key studies found, paraphrased from their abstracts'),
+        Column("caveats",
+               description='limits: sample size, follow-up, blinding, populations, conflicting trials'),
+        Column("source", "sources", description='the studies and regulatory documents behind the row'),
+        Column("note", required=False, description='what the strength rating refers to, extra numbers'),
     ),
 )
 
@@ -181,20 +225,37 @@ ADVERSE_EFFECTS = TableSchema(
     filename="adverse_effects.csv",
     description="Adverse effects: how often, when they start and how long they last, with sources.",
     columns=(
-        Column("effect"),
+        Column("effect",
+               description='the adverse effect; "(rating scale)" and "(reported adverse event)" distinguish how '
+                           'it was counted'),
         Column("product", choices=("esketamine nasal", "racemic ketamine IV", "ketamine (recreational)",
-                                   "ketamine (any)")),
-        Column("timescale", choices=("during session", "hours", "days", "long term")),
-        Column("frequency_pct", "float", "% of patients", required=False, minimum=0, maximum=100,
-               description="Reported frequency in the treated arm, where a number is given."),
-        Column("placebo_pct", "float", "% of patients", required=False, minimum=0, maximum=100),
-        Column("onset_min", "float", "min after dose", required=False, minimum=0, maximum=1440),
-        Column("resolves_by_min", "float", "min after dose", required=False, minimum=0, maximum=1440),
-        Column("description"),
-        Column("extraction", choices=("text", "table", "figure-approx", "label")),
-        Column("status", choices=("confirmed", "secondary", "illustrative")),
-        Column("source", "sources"),
-        Column("note", required=False),
+                                   "ketamine (any)"),
+               description='what was taken; `ketamine (any)` covers other routes (e.g. subcutaneous) and '
+                           'statements about ketamine in general'),
+        Column("timescale", choices=("during session", "hours", "days", "long term"),
+               description='when the effect matters'),
+        Column("frequency_pct", "float", '% of patients in the treated arm',
+               required=False, minimum=0, maximum=100,
+               description='empty when the source gives only a range or no number; the range is then in `note`'),
+        Column("placebo_pct", "float", '% of patients in the comparison arm',
+               required=False, minimum=0, maximum=100,
+               description='empty when not reported'),
+        Column("onset_min", "float", 'minutes after the dose', required=False, minimum=0, maximum=1440,
+               description='only when a source states it'),
+        Column("resolves_by_min", "float", 'minutes after the dose', required=False, minimum=0, maximum=1440,
+               description='only when a source states it (e.g. 90 for "generally resolved by 1.5 hours", 240 '
+                           'for "about 4 hours")'),
+        Column("description",
+               description='what the effect is and what the source says about it, paraphrased'),
+        Column("extraction", choices=("text", "table", "figure-approx", "label"),
+               description='stated in an abstract or text; taken from a published table; read from a figure; or '
+                           'from the prescribing information (label)'),
+        Column("status", choices=checks.statuses("confirmed", "secondary", "illustrative"),
+               description='`confirmed`: seen in a source that states it; `secondary`: seen only quoted by a '
+                           'secondary source; `illustrative`: an approximate value not stated by any source (none'
+                           ' in this version)'),
+        Column("source", "sources", description='where it comes from'),
+        Column("note", required=False, description='trial population, ranges, how counted, caveats'),
     ),
 )
 
@@ -202,18 +263,48 @@ GLOSSARY = TableSchema(
     filename="glossary.csv",
     description="Terms used in the course, with short definitions.",
     columns=(
-        Column("term"),
-        Column("definition"),
-        Column("see_also", required=False, description="Other terms, separated by ';'."),
-        Column("first_notebook", "int", "notebook number", minimum=0, maximum=6),
-        Column("source", "sources"),
+        Column("term", description='the term as used in the notebooks'),
+        Column("definition", description="a short definition in the course's own words"),
+        Column("see_also", required=False,
+               description='related entries; every name listed is itself a term in the table',
+               values='other `term` values, separated by `;`'),
+        Column("first_notebook", "int", "notebook number", minimum=0, maximum=6,
+               description='the notebook where a student first meets the term (6 = the benefits-and-risks '
+                           'notebook)'),
+        Column("source", "sources", description='a source that uses or explains the term in the sense given'),
+    ),
+)
+
+QUIZ = TableSchema(
+    filename="quiz.csv",
+    description="The self-check quiz at the end of each notebook, with answers and explanations.",
+    columns=(
+        Column("notebook", choices=("00", "01", "02", "03", "04", "05", "06"),
+               description="the notebook whose quiz holds the question"),
+        Column("question", "int", "position in the quiz", minimum=1, maximum=20,
+               description="questions are shown in this order"),
+        Column("prompt", description="the question as shown"),
+        Column("options", required=False,
+               description="the choices of a multiple-choice question, separated by `;`; empty for a "
+                           "numeric question"),
+        Column("answer", "float", "option number (from 0) or the answer in `unit`", minimum=0, maximum=10000,
+               description="the right option (0 = first) or the right number"),
+        Column("tolerance", "float", "same unit as the answer", required=False, minimum=0, maximum=1000,
+               description="numeric questions: accepted absolute error; empty for multiple choice"),
+        Column("unit", required=False, description="numeric questions: the unit the answer is given in"),
+        Column("explanation", description="why the answer is right; shown after any attempt"),
+        Column("hints", required=False,
+               description="why particular wrong options are wrong, as `option number: hint`, separated by `;`"),
+        Column("source", "sources", required=False,
+               description="where the fact behind the answer comes from; empty only for questions about the "
+                           "course itself or plain arithmetic"),
     ),
 )
 
 #: Every table the course ships, by name (the file name without ``.csv``).
 SCHEMAS: dict[str, TableSchema] = {"adverse_effects": ADVERSE_EFFECTS, "evidence": EVIDENCE,
                                    "glossary": GLOSSARY, "history": HISTORY, "hypotheses": HYPOTHESES,
-                                   "onset_trials": ONSET_TRIALS, "structures": STRUCTURES}
+                                   "onset_trials": ONSET_TRIALS, "quiz": QUIZ, "structures": STRUCTURES}
 
 
 def reference_keys(data_dir: Path | str | None = None) -> set[str]:
@@ -221,11 +312,7 @@ def reference_keys(data_dir: Path | str | None = None) -> set[str]:
     path = Path(data_dir or DATA_DIR) / REFERENCES_FILE
     if not path.exists():
         raise DataError(f"{path.name}: file not found in {path.parent.name}/")
-    text = path.read_text(encoding="utf-8")
-    return set(re.findall(r"@\w+\s*\{\s*([^,\s]+)\s*,", text))
-
-
-_FIELD = re.compile(r"^\s*(\w+)\s*=\s*(\{(?:[^{}]|\{[^{}]*\})*\}|\d+|\w+)\s*,?\s*$", re.M)
+    return set(_parse_references(*_stamp(path)))
 
 
 def _stamp(path: Path) -> tuple[str, int]:
@@ -245,13 +332,23 @@ def references(data_dir: Path | str | None = None) -> dict[str, dict[str, str]]:
 
 @functools.lru_cache(maxsize=8)
 def _parse_references(path: str, _mtime_ns: int) -> dict[str, dict[str, str]]:
-    text = Path(path).read_text(encoding="utf-8")
+    """Parse the bibliography with bibtexparser (nested braces, quotes and @string handled)."""
+    import bibtexparser
+
+    name = Path(path).name
+    library = bibtexparser.parse_string(Path(path).read_text(encoding="utf-8"))
+    if library.failed_blocks:
+        block = library.failed_blocks[0]
+        where = f"line {block.start_line + 1}" if getattr(block, "start_line", None) is not None else "a block"
+        raise DataError(f"{name}, {where}: {type(block).__name__} "
+                        f"({getattr(block, 'error', 'cannot be parsed')})")
     out = {}
-    for kind, key, body in re.findall(r"@(\w+)\s*\{\s*([^,\s]+)\s*,(.*?)\n\}", text, flags=re.S):
-        fields = {"type": kind.lower()}
-        for name, value in _FIELD.findall(body):
-            fields[name.lower()] = re.sub(r"\s+", " ", value.strip("{}").replace("{", "").replace("}", "")).strip()
-        out[key] = fields
+    for entry in library.entries:
+        fields = {"type": entry.entry_type.lower()}
+        for field_ in entry.fields:
+            value = str(field_.value).replace("{", "").replace("}", "")
+            fields[field_.key.lower()] = re.sub(r"\s+", " ", value).strip()
+        out[entry.key] = fields
     return out
 
 
@@ -399,18 +496,21 @@ def _load_validated(name: str, path: str, _mtime_ns: int, bib: str, _bib_mtime_n
 
 
 def table_html(name: str, columns: list[str] | None = None, caption: str = "",
-               data_dir: Path | str | None = None, where: dict | None = None) -> str:
+               data_dir: Path | str | None = None, where: dict | None = None,
+               rows: Iterable[dict] | None = None, empty: str = "no rows") -> str:
     """A validated table as an accessible HTML table (caption, header cells, sources spelled out).
 
     Source keys are shown as short citations (first author and year); the full
     entries are in ``references.bib``. ``where`` keeps only rows whose columns
-    equal the given values, e.g. ``{"timescale": "long term"}``.
+    equal the given values, e.g. ``{"timescale": "long term"}``. ``rows`` gives
+    the rows to show instead (rows of this table, as :func:`load_table` returns
+    them, e.g. the ones a figure plots); ``empty`` is shown when none are left.
     """
     from html import escape
 
     schema = SCHEMAS[name]
-    rows = [r for r in load_table(name, data_dir)
-            if all(r.get(k) == v for k, v in (where or {}).items())]
+    chosen = load_table(name, data_dir) if rows is None else list(rows)
+    chosen = [r for r in chosen if all(r.get(k) == v for k, v in (where or {}).items())]
     columns = list(columns or schema.names)
     unknown = [c for c in columns if c not in schema.names]
     if unknown:
@@ -425,10 +525,77 @@ def table_html(name: str, columns: list[str] | None = None, caption: str = "",
     def cell(col: str, value) -> str:
         if isinstance(value, tuple):
             return "; ".join(escape(short(k)) for k in value)
+        if isinstance(value, float):
+            return f"{value:g}"
         return escape("" if value is None else str(value).replace("_", " "))
 
     head = "".join(f"<th scope='col'>{escape(c.replace('_', ' '))}</th>" for c in columns)
-    body = "".join("<tr>" + "".join(f"<td>{cell(c, row[c])}</td>" for c in columns) + "</tr>" for row in rows)
+    body = "".join("<tr>" + "".join(f"<td>{cell(c, row[c])}</td>" for c in columns) + "</tr>" for row in chosen)
+    if not body:
+        body = f"<tr><td colspan={len(columns)}>{escape(empty)}</td></tr>"
     cap = f"<caption style='caption-side:top;text-align:left'>{escape(caption)}</caption>" if caption else ""
     return (f"<table class='course-table' style='border-collapse:collapse'>{cap}<thead><tr>{head}</tr></thead>"
             f"<tbody>{body}</tbody></table>")
+
+
+# ---------------------------------------------------------------------------
+# The data dictionary (data/README.md) is generated from the schemas
+# ---------------------------------------------------------------------------
+
+_KIND_NAMES = {"str": "text", "int": "integer", "float": "number", "date": "ISO date", "sources": "keys"}
+
+
+def _allowed_text(column: Column) -> str:
+    if column.kind == "sources":
+        return "`references.bib` keys"
+    parts = []
+    if column.choices:
+        parts.append(", ".join(f"`{c}`" for c in column.choices))
+    if column.unit:
+        parts.append(column.unit)
+    if column.minimum is not None and column.maximum is not None:
+        what = "years " if column.kind == "date" else ""
+        to = " to " if column.minimum < 0 else "-"
+        parts.append(f"{what}{column.minimum:g}{to}{column.maximum:g}")
+    if column.values:
+        parts.append(column.values)
+    return "; ".join(parts)
+
+
+def _md_cell(text: str) -> str:
+    escaped = text.replace("|", "\\|")
+    return f" {escaped} " if text else " "
+
+
+def columns_markdown(name: str) -> str:
+    """The column table of one data file for ``data/README.md``, generated from its schema."""
+    schema = SCHEMAS[name]
+    lines = ["| column | type | unit / allowed values | meaning |", "|---|---|---|---|"]
+    for c in schema.columns:
+        kind = "category" if c.choices else _KIND_NAMES[c.kind]
+        if not c.required:
+            kind += ", optional"
+        cells = [f"`{c.name}`", kind, _allowed_text(c), c.description]
+        lines.append("|" + "|".join(_md_cell(cell) for cell in cells) + "|")
+    return "\n".join(lines)
+
+
+#: Markers around each generated table in data/README.md.
+README_MARKERS = ("<!-- columns:{name} -->", "<!-- /columns:{name} -->")
+
+
+def render_readme(text: str) -> str:
+    """``text`` (data/README.md) with every marked column table regenerated from the schemas.
+
+    Raises
+    ------
+    DataError
+        If a table's markers are missing or appear more than once.
+    """
+    for name in SCHEMAS:
+        start, end = (m.format(name=name) for m in README_MARKERS)
+        block = re.compile(re.escape(start) + r"\n.*?\n" + re.escape(end), re.S)
+        text, n = block.subn(lambda _m: f"{start}\n{columns_markdown(name)}\n{end}", text)
+        if n != 1:
+            raise DataError(f"README.md: markers for table '{name}' found {n} times, expected once")
+    return text

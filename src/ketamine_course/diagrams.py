@@ -272,11 +272,49 @@ def course_schedule():
     return fig
 
 
-def structures():
-    """Ketamine, its enantiomers and PCP, drawn by RDKit (SVG and PNG)."""
+def structure_grid(width_px: int = 260, height_px: int = 230, svg: bool = True):
+    """The molecules of ``data/structures.csv`` side by side, core highlighted, stereocentres labelled.
+
+    SVG text when ``svg`` is True, PNG bytes otherwise. Deterministic.
+    """
+    from rdkit.Chem import AllChem
+    from rdkit.Chem.Draw import rdMolDraw2D
+
     from . import structures as chem
 
-    return chem.grid_svg(), chem.grid_png()
+    rows = chem.molecules()
+    n = len(rows)
+    drawer = (rdMolDraw2D.MolDraw2DSVG if svg else rdMolDraw2D.MolDraw2DCairo)(
+        width_px * n, height_px, width_px, height_px)
+    opts = drawer.drawOptions()
+    opts.addStereoAnnotation = True
+    opts.legendFontSize = 16
+    opts.setBackgroundColour((1, 1, 1, 1))
+    opts.fixedBondLength = 28
+    hex_colour = style.PALETTE["sky_blue"].lstrip("#")
+    rgb = tuple(int(hex_colour[i:i + 2], 16) / 255 for i in (0, 2, 4))
+    mols, atoms, bonds, atom_colours, bond_colours, legends = [], [], [], [], [], []
+    for row in rows:
+        core = set(chem.core_atoms(row["mol"]))  # before kekulisation, which hides aromaticity
+        mol = rdMolDraw2D.PrepareMolForDrawing(row["mol"])
+        AllChem.Compute2DCoords(mol, canonOrient=True)
+        core_bonds = [b.GetIdx() for b in mol.GetBonds()
+                      if b.GetBeginAtomIdx() in core and b.GetEndAtomIdx() in core]
+        mols.append(mol)
+        atoms.append(sorted(core))
+        bonds.append(core_bonds)
+        atom_colours.append({a: rgb for a in core})
+        bond_colours.append({b: rgb for b in core_bonds})
+        legends.append(row["name"])
+    drawer.DrawMolecules(mols, highlightAtoms=atoms, highlightBonds=bonds, highlightAtomColors=atom_colours,
+                         highlightBondColors=bond_colours, legends=legends)
+    drawer.FinishDrawing()
+    return drawer.GetDrawingText()
+
+
+def structures():
+    """Ketamine, its enantiomers and PCP, drawn by RDKit (SVG and PNG)."""
+    return structure_grid(svg=True), structure_grid(svg=False)
 
 
 DIAGRAMS: dict[str, Diagram] = {

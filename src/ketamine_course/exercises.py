@@ -11,6 +11,8 @@ import math
 
 import numpy as np
 
+from . import checks, units
+
 
 class Verdict:
     """The outcome of a check: truthy when correct. Shows nothing in a notebook
@@ -36,12 +38,12 @@ def _report(ok: bool, message: str) -> Verdict:
 
 
 def _number(answer, name: str):
-    try:
-        value = float(answer)
-    except (TypeError, ValueError):
+    """The answer as a float (parsed by checks.parse_number), or None and what is wrong."""
+    value = checks.parse_number(answer)
+    if value is None:
+        if isinstance(answer, float) and math.isnan(answer):
+            return None, f"{name} is NaN: did a calculation fail?"
         return None, f"{name} should be a number, got {answer!r}."
-    if math.isnan(value):
-        return None, f"{name} is NaN: did a calculation fail?"
     return value, ""
 
 
@@ -58,13 +60,13 @@ def check_salt_mass(answer) -> Verdict:
     value, problem = _number(answer, "The molar mass")
     if value is None:
         return _report(False, problem)
-    if abs(value - 237.73) < 0.05:
+    if abs(value - units.MW_KETAMINE_G_PER_MOL) < 0.05:
         return _report(False, "That is the free base. The salt adds one HCl (36.46 g/mol).")
     if abs(value - HCL_G_PER_MOL) < 0.05:
         return _report(False, "That is HCl alone. Add it to the molar mass of the esketamine base.")
     if abs(value - ESKETAMINE_HCL_LABEL_G_PER_MOL) <= 0.1:
         return _report(True, f"{value:.2f} g/mol matches the label's 274.2 g/mol for esketamine "
-                             "hydrochloride: the base (237.73) plus HCl (36.46).")
+                             f"hydrochloride: the base ({units.MW_KETAMINE_G_PER_MOL:g}) plus HCl (36.46).")
     return _report(False, f"{value:.2f} g/mol is off the label's 274.2 g/mol. Use "
                           "structures.molar_mass_g_per_mol() on the esketamine molecule, then add HCl.")
 
@@ -82,7 +84,7 @@ def check_mg_unblocked(answer) -> Verdict:
     if abs(value - expected) < 5e-4:
         return _report(True, f"B(-40 mV) = {value:.4f}: about {100 * value:.0f}% of open channels conduct. "
                              "At -70 mV it would be about 4%.")
-    if abs(value - 1 / (1 + 1 / 3.57 * np.exp(0.062 * -40))) < 5e-4:
+    if abs(value - 1 / (1 + 1 / receptor.JAHR_STEVENS_MG_MM * np.exp(receptor.JAHR_STEVENS_PER_MV * -40))) < 5e-4:
         return _report(False, "Check the sign in the exponent: it is exp(-0.062 * V) with V = -40, "
                               "so exp(+2.48).")
     if abs(value - (1 - expected)) < 5e-4:
@@ -122,18 +124,21 @@ def check_protocol_peak_um(answer) -> Verdict:
     from . import pk
 
     t_peak, c_peak = pk.simulate(0.5, 70.0, route="iv_infusion", infusion_min=40.0).peak()
-    expected = c_peak / pk.MW_KETAMINE_G_PER_MOL
+    expected = units.ng_per_ml_to_um(c_peak)
+    reported = units.PROTOCOL_PEAK_NG_PER_ML
     value, problem = _number(answer, "The peak concentration")
     if value is None:
         return _report(False, problem)
     if abs(value - expected) <= 0.01:
         return _report(True, f"{value:.2f} µM at {t_peak:.0f} min, the end of the infusion. The reported peak "
-                             f"is 185 ng/mL = {185 / pk.MW_KETAMINE_G_PER_MOL:.2f} µM, so the model is "
-                             f"{100 * (c_peak / 185 - 1):+.0f}% off.")
+                             f"is {reported:g} ng/mL = {units.ng_per_ml_to_um(reported):.2f} µM, so the model is "
+                             f"{100 * (c_peak / reported - 1):+.0f}% off.")
     if abs(value - c_peak) <= 1.0:
-        return _report(False, "That is in ng/mL. Divide by the molar mass, 237.73 g/mol (ng/mL / (g/mol) = µM).")
-    if abs(value - c_peak * 1000 / pk.MW_KETAMINE_G_PER_MOL) <= 10:
-        return _report(False, "Off by a factor of 1000: 1 ng/mL of a 237.73 g/mol drug is 1/237.73 µM.")
+        return _report(False, f"That is in ng/mL. Divide by the molar mass, {units.MW_KETAMINE_G_PER_MOL:g} g/mol "
+                              "(ng/mL / (g/mol) = µM).")
+    if abs(value - 1000 * expected) <= 10:
+        return _report(False, f"Off by a factor of 1000: 1 ng/mL of a {units.MW_KETAMINE_G_PER_MOL:g} g/mol drug is "
+                              f"1/{units.MW_KETAMINE_G_PER_MOL:g} µM.")
     return _report(False, f"{value:.3g} µM is not the model's peak. Run pk.simulate(0.5, 70.0), take .peak(), "
                           "and convert ng/mL to µM with pk.ng_per_ml_to_um().")
 

@@ -2,8 +2,8 @@
 
 The evidence is the table ``data/onset_trials.csv``: one row per value a trial or
 meta-analysis reported, with its timepoint in hours after the first dose, its
-statistic, its source key and its status (``confirmed`` or ``secondary``, as in
-the course fact base). This module reads that table and builds three things
+statistic, its source key and its status (``confirmed`` or ``secondary``, from
+:data:`ketamine_course.checks.PROVENANCE`). This module reads that table and builds three things
 from it:
 
 1. **Series**: the reported values of one statistic for one treatment, in time
@@ -78,7 +78,7 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from . import data
+from . import checks, data
 
 __all__ = [
     "TREATMENTS",
@@ -96,6 +96,10 @@ __all__ = [
     "time_to_response_hours",
     "single_dose_duration_days",
     "relapse_median_days",
+    "COURSE_DAYS",
+    "COURSE_INFUSION_DAYS",
+    "course_response_pct",
+    "still_responding_pct",
 ]
 
 _COLUMNS = {c.name: c for c in data.ONSET_TRIALS.columns}
@@ -121,37 +125,13 @@ _SIGNIFICANT_TAG = "significant vs placebo"
 # Input checks
 # ---------------------------------------------------------------------------
 
-def _check_choice(value, name: str, choices: Sequence[str]) -> str:
-    if value not in choices:
-        raise ValueError(f"{name} must be one of {', '.join(choices)}; got {value!r}")
-    return value
-
-
 def _check_hours(hours) -> np.ndarray:
-    """``hours`` as a float array in [0, MAX_HOURS], or a ValueError naming it."""
-    try:
-        arr = np.asarray(hours, dtype=float)
-    except (TypeError, ValueError):
-        raise ValueError(f"hours (h after the first dose) must be a number or an array "
-                         f"of numbers; got {hours!r}") from None
-    if not np.all(np.isfinite(arr)):
-        bad = arr[~np.isfinite(arr)].flat[0]
-        raise ValueError(f"hours (h after the first dose) must be finite; got {bad}")
-    bad = (arr < 0) | (arr > MAX_HOURS)
-    if np.any(bad):
-        raise ValueError(f"hours (h after the first dose) must be in [0, {MAX_HOURS:g}] "
-                         f"(0 to 12 weeks); got {arr[bad].flat[0]:g}")
-    return arr
+    """``hours`` as a float array from 0 to MAX_HOURS (12 weeks), or a ValueError naming it."""
+    return checks.array(hours, "hours", "h after the first dose", 0.0, MAX_HOURS)
 
 
 def _check_threshold(threshold_pct) -> float:
-    try:
-        value = float(threshold_pct)
-    except (TypeError, ValueError):
-        raise ValueError(f"threshold_pct (%) must be a number; got {threshold_pct!r}") from None
-    if not math.isfinite(value) or not 0.0 < value <= 100.0:
-        raise ValueError(f"threshold_pct (%) must be in (0, 100]; got {threshold_pct!r}")
-    return value
+    return checks.number(threshold_pct, "threshold_pct", "%", 0.0, 100.0, low_open=True)
 
 
 # ---------------------------------------------------------------------------
@@ -242,9 +222,9 @@ def series(treatment: str, statistic: str, arm: str = "active", measure: str | N
     ValueError
         If ``treatment``, ``statistic`` or ``arm`` is not a known value.
     """
-    _check_choice(treatment, "treatment", TREATMENTS)
-    _check_choice(statistic, "statistic", STATISTICS)
-    _check_choice(arm, "arm", ARMS)
+    checks.choice(treatment, "treatment", TREATMENTS)
+    checks.choice(statistic, "statistic", STATISTICS)
+    checks.choice(arm, "arm", ARMS)
     statuses = ("confirmed", "secondary") if include_secondary else ("confirmed",)
     rows = [r for r in _rows(treatment, statistic, arm, statuses, data_dir)
             if r["timepoint_hours"] is not None and (measure is None or r["measure"] == measure)]
@@ -461,7 +441,8 @@ def _illustrative(model_name: str, t: np.ndarray, y: np.ndarray) -> tuple[dict, 
     if model_name == "rise_decay":
         fixed = dict(_ILLUSTRATIVE_RISE_DECAY)
         assumed = (f"tau_on = {fixed['tau_on_h']:g} h and tau_off = {fixed['tau_off_h']:g} h assumed "
-                   "from the fact base (improvement within 2-4 h; fades over about a week)")
+                   "by the course (improvement within 2-4 h, fading over about a week, as the "
+                   "single-infusion rows of onset_trials.csv show)")
     else:
         fixed = {"tau_h": float(np.mean(t))}
         assumed = (f"tau = {fixed['tau_h']:g} h assumed (the mean time of the data), "
@@ -539,7 +520,7 @@ def onset_curve(treatment: str, include_secondary: bool | None = None,
     ValueError
         If ``treatment`` is unknown, or the table has no timed rows to draw it from.
     """
-    _check_choice(treatment, "treatment", TREATMENTS)
+    checks.choice(treatment, "treatment", TREATMENTS)
     if include_secondary is None:
         include_secondary = CURVE_SPECS[treatment].include_secondary
     curve = _onset_curve(treatment, bool(include_secondary),
@@ -610,7 +591,7 @@ def time_to_separation_hours(treatment: str, include_secondary: bool = False,
     provenance : str
         The rows behind the answer, or the reason there is none.
     """
-    _check_choice(treatment, "treatment", TREATMENTS)
+    checks.choice(treatment, "treatment", TREATMENTS)
     statuses = ("confirmed", "secondary") if include_secondary else ("confirmed",)
     timed = [r for r in _rows(treatment, None, "active", statuses, data_dir)
              if r["timepoint_hours"] is not None]
@@ -686,7 +667,7 @@ def time_to_response_hours(treatment: str, threshold_pct: float = 50.0,
     ValueError
         If ``treatment`` is unknown or ``threshold_pct`` is outside (0, 100].
     """
-    _check_choice(treatment, "treatment", TREATMENTS)
+    checks.choice(treatment, "treatment", TREATMENTS)
     level = _check_threshold(threshold_pct)
     try:
         curve = onset_curve(treatment, include_secondary, data_dir)
@@ -767,3 +748,55 @@ def relapse_median_days(data_dir: Path | str | None = None) -> tuple[float, str]
                          "for ketamine_iv_repeated")
     row = rows[0]
     return float(row["value"]), _describe(row) + f"; {row['note']}"
+
+
+# ---------------------------------------------------------------------------
+# A course of infusions, and relapse after it
+# ---------------------------------------------------------------------------
+
+#: Length of the course, days: up to six infusions over 12 days (murrough2013).
+COURSE_DAYS = 12.0
+#: Days of the six infusions, counted from the first: an example schedule of three a
+#: week that fits the 12-day course. The trial's exact days are not in the table.
+COURSE_INFUSION_DAYS = (0.0, 2.0, 4.0, 7.0, 9.0, 11.0)
+
+
+def course_response_pct(data_dir: Path | str | None = None) -> float:
+    """Percent of patients responding at the end of the six-infusion course (murrough2013).
+
+    Raises
+    ------
+    ValueError
+        If the table has no confirmed response row for ``ketamine_iv_repeated``.
+    """
+    rows = _rows("ketamine_iv_repeated", "response_rate_pct", "active", ("confirmed",), data_dir)
+    if not rows:
+        raise ValueError("onset_trials.csv has no confirmed response_rate_pct row "
+                         "for ketamine_iv_repeated")
+    return float(rows[0]["value"])
+
+
+def still_responding_pct(days, data_dir: Path | str | None = None) -> np.ndarray:
+    """Percent of patients still responding after the course: an illustrative relapse model.
+
+    After the course ends (:data:`COURSE_DAYS`), responders relapse at a
+    constant rate whose median is the published one (:func:`relapse_median_days`):
+    ``response * 0.5 ** ((days - COURSE_DAYS) / median)``. The trial reported the
+    median, not the shape of the decline, so the exponential shape is an
+    assumption. NaN during the course, where this model does not apply.
+
+    Parameters
+    ----------
+    days : float or array_like
+        Days after the first infusion, 0 to 84 (12 weeks).
+
+    Returns
+    -------
+    numpy.ndarray
+        Percent of all treated patients still responding.
+    """
+    t = checks.array(days, "days", "days after the first infusion", 0.0, MAX_HOURS / 24.0)
+    median, _ = relapse_median_days(data_dir)
+    response = course_response_pct(data_dir)
+    after = np.clip(t - COURSE_DAYS, 0.0, None)
+    return np.where(t <= COURSE_DAYS, np.nan, response * 0.5 ** (after / median))

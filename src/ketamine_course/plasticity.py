@@ -2,7 +2,7 @@
 
 Both models are *illustrative*: their parameters were chosen by hand to show an
 idea clearly, not fitted to data. They are teaching aids for hypotheses that are
-still debated (FACTS.md, section C), not predictions for any patient.
+still debated (see ``data/hypotheses.csv``), not predictions for any patient.
 
 1. **Disinhibition** (Moghaddam et al. 1997; Homayoun & Moghaddam 2007).
    A small excitatory-inhibitory firing-rate model in the style of Wilson &
@@ -62,6 +62,8 @@ from dataclasses import dataclass, fields
 import numpy as np
 from numpy.typing import ArrayLike
 
+from . import checks
+
 __all__ = [
     "EIParameters",
     "DEFAULT_EI",
@@ -84,46 +86,7 @@ DT_RANGE_MS = (0.01, 5.0)
 #: Latest time the spine and effect time courses accept, in days.
 MAX_T_DAYS = 60.0
 
-_BLOCK_UNIT = "fraction of NMDA-receptor current blocked, unitless"
-
-
-# ---------------------------------------------------------------------------
-# Input checks
-# ---------------------------------------------------------------------------
-
-def _as_float_array(value, name: str, unit: str) -> np.ndarray:
-    """``value`` as a float array, or a ValueError that names it."""
-    try:
-        arr = np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} ({unit}) must be a number or an array of numbers; "
-                         f"got {value!r}") from None
-    if not np.all(np.isfinite(arr)):
-        bad = arr[~np.isfinite(arr)].flat[0]
-        raise ValueError(f"{name} ({unit}) must be finite; got {bad}")
-    return arr
-
-
-def _check_range(value, name: str, unit: str, low: float, high: float,
-                 low_open: bool = False) -> np.ndarray:
-    """Check that every element of ``value`` lies in [low, high] (or (low, high])."""
-    arr = _as_float_array(value, name, unit)
-    too_low = arr <= low if low_open else arr < low
-    bad = too_low | (arr > high)
-    if np.any(bad):
-        bracket = "(" if low_open else "["
-        raise ValueError(f"{name} ({unit}) must be in {bracket}{low:g}, {high:g}]; "
-                         f"got {arr[bad].flat[0]:g}")
-    return arr
-
-
-def _check_scalar(value, name: str, unit: str, low: float, high: float,
-                  low_open: bool = False) -> float:
-    arr = _check_range(value, name, unit, low, high, low_open)
-    if arr.ndim != 0:
-        raise ValueError(f"{name} ({unit}) must be a single number, not an array "
-                         f"of shape {arr.shape}")
-    return float(arr)
+_BLOCK_UNIT = "fraction of NMDA current blocked"
 
 
 # ---------------------------------------------------------------------------
@@ -221,23 +184,18 @@ class EIParameters:
 
     def __post_init__(self) -> None:
         _check_finite_fields(self)
+        checks.status(self.status, "EIParameters.status")
         positive = {"tau_e_ms": "ms", "tau_i_ms": "ms", "max_rate_hz": "spikes/s",
                     "gain_e_per_hz": "per Hz", "gain_i_per_hz": "per Hz"}
         for name, unit in positive.items():
-            if getattr(self, name) <= 0:
-                raise ValueError(f"EIParameters.{name} ({unit}) must be > 0; "
-                                 f"got {getattr(self, name)}")
+            checks.number(getattr(self, name), f"EIParameters.{name}", unit, 0.0, low_open=True)
         non_negative = {"w_e_from_e": "dimensionless", "w_e_from_i": "dimensionless",
                         "w_i_from_e": "dimensionless", "w_i_from_i": "dimensionless",
                         "drive_e_hz": "Hz", "drive_i_hz": "Hz"}
         for name, unit in non_negative.items():
-            if getattr(self, name) < 0:
-                raise ValueError(f"EIParameters.{name} ({unit}) must be >= 0; "
-                                 f"got {getattr(self, name)}")
+            checks.number(getattr(self, name), f"EIParameters.{name}", unit, 0.0)
         for name in ("nmda_fraction_e", "nmda_fraction_i"):
-            if not 0.0 <= getattr(self, name) <= 1.0:
-                raise ValueError(f"EIParameters.{name} (unitless fraction) must be in "
-                                 f"[0, 1]; got {getattr(self, name)}")
+            checks.number(getattr(self, name), f"EIParameters.{name}", "fraction", 0.0, 1.0)
 
 
 #: The course's illustrative parameter set.
@@ -406,7 +364,7 @@ def steady_state_rates(block_fraction: ArrayLike, params: EIParameters = DEFAULT
     >>> round(e_hz, 2), round(i_hz, 2)
     (4.83, 19.63)
     """
-    block = _check_range(block_fraction, "block_fraction", _BLOCK_UNIT, 0.0, 1.0)
+    block = checks.array(block_fraction, "block_fraction", _BLOCK_UNIT, 0.0, 1.0)
     e0, i0 = _baseline(params)
     flat = block.reshape(-1)
     e_hz, i_hz = _relax(flat, np.full(flat.shape, e0), np.full(flat.shape, i0), params)
@@ -442,7 +400,7 @@ def output_vs_block(block_fractions: ArrayLike, params: EIParameters = DEFAULT_E
     ----------
     Moghaddam et al. 1997 (``moghaddam1997``).
     """
-    block = _check_range(block_fractions, "block_fractions", _BLOCK_UNIT, 0.0, 1.0)
+    block = checks.array(block_fractions, "block_fractions", _BLOCK_UNIT, 0.0, 1.0)
     e_hz, _ = steady_state_rates(np.atleast_1d(block), params)
     return e_hz.reshape(block.shape)
 
@@ -508,11 +466,11 @@ def simulate_ei(block_fraction: float, duration_ms: float = 1000.0,
     >>> round(float(trace.pyramidal_hz[0]), 2), round(float(trace.pyramidal_hz[-1]), 2)
     (4.83, 6.69)
     """
-    block = _check_scalar(block_fraction, "block_fraction", _BLOCK_UNIT, 0.0, 1.0)
-    duration = _check_scalar(duration_ms, "duration_ms", "ms", 0.0, MAX_DURATION_MS,
+    block = checks.number(block_fraction, "block_fraction", _BLOCK_UNIT, 0.0, 1.0)
+    duration = checks.number(duration_ms, "duration_ms", "ms", 0.0, MAX_DURATION_MS,
                              low_open=True)
-    onset = _check_scalar(block_onset_ms, "block_onset_ms", "ms", 0.0, duration)
-    dt_request = _check_scalar(dt_ms, "dt_ms", "ms", *DT_RANGE_MS)
+    onset = checks.number(block_onset_ms, "block_onset_ms", "ms", 0.0, duration)
+    dt_request = checks.number(dt_ms, "dt_ms", "ms", *DT_RANGE_MS)
 
     n_steps = max(1, math.ceil(duration / dt_request - 1e-9))
     step = duration / n_steps
@@ -628,13 +586,10 @@ class SpineTimeCourse:
 
     def __post_init__(self) -> None:
         _check_finite_fields(self)
-        if self.spine_lag_days < 0:
-            raise ValueError(f"SpineTimeCourse.spine_lag_days (days) must be >= 0; "
-                             f"got {self.spine_lag_days}")
+        checks.status(self.status, "SpineTimeCourse.status")
+        checks.number(self.spine_lag_days, "SpineTimeCourse.spine_lag_days", "days", 0.0)
         for name in ("spine_rise_days", "fast_onset_days"):
-            if getattr(self, name) <= 0:
-                raise ValueError(f"SpineTimeCourse.{name} (days) must be > 0; "
-                                 f"got {getattr(self, name)}")
+            checks.number(getattr(self, name), f"SpineTimeCourse.{name}", "days", 0.0, low_open=True)
         if self.spine_decay_days <= self.spine_rise_days:
             raise ValueError("SpineTimeCourse.spine_decay_days (days) must be greater "
                              f"than spine_rise_days ({self.spine_rise_days} days); "
@@ -643,14 +598,10 @@ class SpineTimeCourse:
             raise ValueError("SpineTimeCourse.fast_decay_days (days) must be greater "
                              f"than fast_onset_days ({self.fast_onset_days} days); "
                              f"got {self.fast_decay_days}")
-        if not 0 < self.peak_extra_spine_fraction <= 1:
-            raise ValueError("SpineTimeCourse.peak_extra_spine_fraction (fraction of "
-                             "baseline, unitless) must be in (0, 1]; "
-                             f"got {self.peak_extra_spine_fraction}")
+        checks.number(self.peak_extra_spine_fraction, "SpineTimeCourse.peak_extra_spine_fraction",
+                      "fraction of baseline", 0.0, 1.0, low_open=True)
         for name in ("fast_weight", "spine_weight"):
-            if not 0 <= getattr(self, name) <= 1:
-                raise ValueError(f"SpineTimeCourse.{name} (unitless) must be in [0, 1]; "
-                                 f"got {getattr(self, name)}")
+            checks.number(getattr(self, name), f"SpineTimeCourse.{name}", "fraction", 0.0, 1.0)
         if self.fast_weight + self.spine_weight > 1 + 1e-12:
             raise ValueError("SpineTimeCourse.fast_weight + spine_weight (unitless) must "
                              f"be at most 1; got {self.fast_weight + self.spine_weight}")
@@ -667,7 +618,7 @@ DEFAULT_SPINES = SpineTimeCourse()
 
 
 def _check_days(t_days) -> np.ndarray:
-    return _check_range(t_days, "t_days", "days after the dose", 0.0, MAX_T_DAYS)
+    return checks.array(t_days, "t_days", "days", 0.0, MAX_T_DAYS)
 
 
 def _extra_spines_normalised(t: np.ndarray, p: SpineTimeCourse) -> np.ndarray:

@@ -3,15 +3,18 @@
 Each notebook ends with :func:`show`, which displays its questions from
 :data:`QUIZZES`. A question is multiple choice or numeric. Checking an
 answer prints a verdict in words and a symbol (never colour alone) and
-explains why. The answers live only in Python: the notebook's saved widget
-state holds the questions and options, not the answers, so a reader of the
-static page sees the questions but not their solutions.
+explains why. The questions, answers and explanations are data, in
+``data/quiz.csv`` (validated by :mod:`ketamine_course.data`). The answers reach
+the notebook only through Python: the notebook's saved widget state holds the
+questions and options, not the answers, so a reader of the static page sees
+the questions but not their solutions.
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
+
+from . import checks
 
 
 @dataclass(frozen=True)
@@ -52,13 +55,11 @@ class Question:
 def check(question: Question, response) -> tuple[bool, str]:
     """Judge a response; return (correct, feedback text)."""
     if question.numeric:
-        try:
-            value = float(response)
-        except (TypeError, ValueError):
+        value = checks.parse_number(response)
+        if value is None:
             return False, f"Enter a number{f' in {question.unit}' if question.unit else ''}."
-        if math.isnan(value):
-            return False, "Enter a number."
-        ok = abs(value - question.answer) <= question.tolerance
+        # a typed answer exactly at the edge counts (0.78 + 0.03 is 0.81000...03 in floating point)
+        ok = abs(value - question.answer) <= question.tolerance + 1e-9 * max(1.0, abs(question.answer))
         head = "Correct." if ok else f"Not quite: {value:g} is off."
         return ok, f"{head} {question.explanation}"
     if response is None or not isinstance(response, int) or not 0 <= response < len(question.options):
@@ -140,118 +141,34 @@ def show(notebook: str) -> Quiz:
     return Quiz(QUIZZES[notebook])
 
 
-QUIZZES: dict[str, list[Question]] = {
-    "00": [
-        Question("A drug has a half-life of 3 hours. What fraction of it is left after 12 hours?",
-                 options=("1/4", "1/8", "1/16", "none"), answer=2,
-                 explanation="12 h is four half-lives: 1/2 x 1/2 x 1/2 x 1/2 = 1/16, about 6%.",
-                 hints={0: "That is two half-lives (6 h).", 3: "First-order decay never quite reaches zero."}),
-        Question("Which file says how each value in data/history.csv was obtained?",
-                 options=("data/references.bib", "data/README.md", "the notebook itself"), answer=1,
-                 explanation="data/README.md is the data dictionary: columns, units and provenance. "
-                             "references.bib holds the full citations.",
-                 hints={0: "references.bib gives full citations, not how values were extracted."}),
-        Question("Why do the course figures use line styles and markers as well as colour?",
-                 options=("to look busier", "so that no meaning depends on telling colours apart",
-                          "because the palette has too few colours"), answer=1,
-                 explanation="Colour-vision deficiency is common and projectors wash colours out; shapes "
-                             "and dashes carry the same information."),
-    ],
-    "01": [
-        Question("In which year was ketamine first synthesised?", answer=1962, tolerance=0, unit="year",
-                 explanation="Calvin Stevens made CI-581 at Parke-Davis in 1962 (Domino 2010)."),
-        Question("Which enantiomer is the active ingredient of the Spravato nasal spray?",
-                 options=("arketamine (R)", "esketamine (S)", "racemic ketamine"), answer=1,
-                 explanation="Spravato is esketamine, the S enantiomer, which binds the NMDA receptor more "
-                             "tightly than the R form."),
-        Question("Why does the course mark the FDA approval year of Ketalar as conflicting?",
-                 options=("the FDA never approved it", "sources give 1969, 1970 or 1971, and mix approval "
-                          "with marketing", "it was approved only in Europe"), answer=1,
-                 explanation="Labelling and reviews say 1970, a 1999 DEA notice says marketed since 1971, "
-                             "and popular timelines say 1969."),
-    ],
-    "02": [
-        Question("At -70 mV with 1 mM Mg2+, roughly what percentage of open NMDA channels conduct "
-                 "(Jahr & Stevens equation)?", answer=4.4, tolerance=1.0, unit="%",
-                 explanation="B(-70) = 1 / (1 + (1/3.57) e^(4.34)) = 0.044: about 4%."),
-        Question("What must happen for ketamine to reach its binding site?",
-                 options=("the channel must open", "the cell must be at rest", "glycine must be absent"),
-                 answer=0, explanation="Ketamine is an open-channel blocker: it enters only open channels, "
-                                       "so block is use-dependent.",
-                 hints={1: "At rest Mg2+ plugs the pore and few channels open."}),
-        Question("After washout with no further channel opening, what happens to ketamine block?",
-                 options=("it disappears within milliseconds", "it stays: ketamine is trapped in closed channels",
-                          "it doubles"), answer=1,
-                 explanation="Ketamine is trapped when the channel closes around it and leaves only when the "
-                             "channel opens again.",
-                 hints={0: "That describes Mg2+, which is never trapped."}),
-    ],
-    "03": [
-        Question("In the disinhibition hypothesis, which cells lose their drive first when NMDA receptors "
-                 "are blocked?", options=("pyramidal cells", "GABA interneurons", "glial cells"), answer=1,
-                 explanation="Interneurons depend more on NMDA receptors; silencing them releases pyramidal "
-                             "cells from inhibition (Homayoun & Moghaddam 2007)."),
-        Question("What did removing the new spines do in Moda-Sava et al. (2019)?",
-                 options=("prevented any response", "left the initial response but shortened it",
-                          "made the response stronger"), answer=1,
-                 explanation="Spines sustain the effect; they do not start it."),
-        Question("Where does most of the mechanistic evidence for these hypotheses come from?",
-                 options=("large human trials", "rats and mice", "computer models"), answer=1,
-                 explanation="Almost all of it is from rodents; the Spravato label states the mechanism is "
-                             "unknown."),
-    ],
-    "04": [
-        Question("The antidepressant protocol (0.5 mg/kg over 40 min) peaks at about 185 ng/mL. What is that "
-                 "in micromolar (ketamine 237.73 g/mol)?", answer=0.78, tolerance=0.03, unit="µM",
-                 explanation="185 ng/mL / 237.73 g/mol = 0.78 µM."),
-        Question("Why is the bioavailability of swallowed ketamine low (about 20%)?",
-                 options=("it is not absorbed from the gut", "first-pass metabolism in the liver",
-                          "it is broken down by stomach acid"), answer=1,
-                 explanation="Most of a swallowed dose is converted (largely to norketamine) by the liver "
-                             "before it reaches the circulation."),
-        Question("What is the minimum observation time after a Spravato dose under the REMS?",
-                 answer=2, tolerance=0, unit="hours",
-                 explanation="At least 2 hours, and until the patient is stable; no driving until the next day."),
-    ],
-    "05": [
-        Question("In TRANSFORM-2, 69.3% responded on esketamine plus an oral antidepressant and 52.0% on "
-                 "placebo spray plus an oral antidepressant. What is the number needed to treat?",
-                 answer=5.8, tolerance=0.2, unit="patients",
-                 explanation="NNT = 1 / (0.693 - 0.520) = 5.8."),
-        Question("After six ketamine infusions over 12 days, what was the median time to relapse among "
-                 "responders (Murrough 2013)?", answer=18, tolerance=0.5, unit="days",
-                 explanation="18 days, counted from the last infusion."),
-        Question("SSRIs separate from placebo in week 1 (Taylor 2006). What takes weeks, then?",
-                 options=("nothing: SSRIs act as fast as ketamine", "reaching full response",
-                          "absorption of the tablet"), answer=1,
-                 explanation="The early difference is small; the gap grows for weeks and many reach response "
-                             "only at or after 8 weeks (STAR*D)."),
-    ],
-    "06": [
-        Question("For which use is esketamine (Spravato) approved in the USA?",
-                 options=("PTSD", "treatment-resistant depression (and MDD with acute suicidal ideation)",
-                          "chronic pain", "anxiety disorders"), answer=1,
-                 explanation="Spravato is approved for treatment-resistant depression (2019; alone since 2025) "
-                             "and for depressive symptoms in MDD with acute suicidal ideation (2020). Other uses of "
-                             "ketamine are off-label or investigational."),
-        Question("Someone argues: ketamine is Schedule III and benzodiazepines are Schedule IV, so ketamine "
-                 "must carry the higher dependence risk. Is that a sound argument?",
-                 options=("yes: the schedule measures how addictive a drug is",
-                          "no: a schedule is a legal control category, not a measured dependence rate; most "
-                          "opioid painkillers are Schedule II, and no head-to-head study compares dependence on "
-                          "these drugs"), answer=1,
-                 explanation="Schedules are regulatory decisions, so they cannot rank dependence risk. What the "
-                             "evidence does show: the esketamine label warns of abuse and misuse, frequent "
-                             "recreational users report dependence, long-term therapeutic use is poorly studied, "
-                             "and the trials excluded people with substance-use disorders."),
-        Question("In the pooled ASPIRE trials, dissociation occurred in 33.9% on esketamine and 5.8% on placebo. "
-                 "What is the number needed to harm?", answer=3.6, tolerance=0.15, unit="patients",
-                 explanation="NNH = 100 / (33.9 - 5.8) = 3.6."),
-        Question("Which is a contraindication on the Spravato label?",
-                 options=("age over 40", "aneurysmal vascular disease or arteriovenous malformation",
-                          "taking an oral antidepressant"), answer=1,
-                 explanation="The label lists aneurysmal vascular disease or arteriovenous malformation, a "
-                             "history of intracerebral hemorrhage, and hypersensitivity.",
-                 hints={2: "Spravato is given together with an oral antidepressant in TRD."}),
-    ],
-}
+def _question(row: dict) -> Question:
+    options = tuple(o.strip() for o in row["options"].split(";")) if row["options"] else ()
+    hints = {}
+    for item in filter(None, (h.strip() for h in (row["hints"] or "").split(";"))):
+        number, _, text = item.partition(":")
+        hints[int(number)] = text.strip()
+    answer = row["answer"]
+    if options:
+        if not (answer.is_integer() and 0 <= answer < len(options)):
+            raise ValueError(f"quiz.csv, notebook {row['notebook']} question {row['question']}: answer must be "
+                             f"an option number from 0 to {len(options) - 1}; got {answer:g}")
+        answer = int(answer)
+    elif row["tolerance"] is None:
+        raise ValueError(f"quiz.csv, notebook {row['notebook']} question {row['question']}: a numeric "
+                         "question needs a tolerance")
+    return Question(prompt=row["prompt"], answer=answer, explanation=row["explanation"], options=options,
+                    tolerance=row["tolerance"] or 0.0, unit=row["unit"] or "", hints=hints)
+
+
+def load(data_dir=None) -> dict[str, list[Question]]:
+    """The questions of ``data/quiz.csv``, by notebook, in order."""
+    from . import data
+
+    out: dict[str, list[Question]] = {}
+    for row in sorted(data.load_table("quiz", data_dir), key=lambda r: (r["notebook"], r["question"])):
+        out.setdefault(row["notebook"], []).append(_question(row))
+    return out
+
+
+#: Every notebook's questions, from ``data/quiz.csv``.
+QUIZZES: dict[str, list[Question]] = load()

@@ -52,6 +52,8 @@ from typing import Union
 
 import numpy as np
 
+from . import checks, units
+
 __all__ = [
     "AFFINITIES",
     "ANTIDEPRESSANT_PEAK_UM",
@@ -102,56 +104,8 @@ JAHR_STEVENS_PER_MV = 0.062
 
 
 # ---------------------------------------------------------------------------
-# Input checks
+# Scalar in, scalar out (input checks: ketamine_course.checks)
 # ---------------------------------------------------------------------------
-def _range_text(low: float, high: float, unit: str, low_open: bool, high_open: bool) -> str:
-    u = f" {unit}" if unit else ""
-    if math.isinf(high):
-        return f"{'greater than' if low_open else 'at least'} {low:g}{u}"
-    if not low_open and not high_open:
-        return f"between {low:g} and {high:g}{u}"
-    lo = f"greater than {low:g}" if low_open else f"at least {low:g}"
-    hi = f"less than {high:g}" if high_open else f"at most {high:g}"
-    return f"{lo} and {hi}{u}"
-
-
-def _checked(name: str, value, unit: str, low: float, high: float,
-             low_open: bool = False, high_open: bool = False) -> np.ndarray:
-    """``value`` as a float array, or a ValueError naming ``name``, unit and range."""
-    allowed = _range_text(low, high, unit, low_open, high_open)
-    if isinstance(value, (str, bytes)):
-        raise ValueError(f"{name} must be a number {allowed}, got {value!r}")
-    try:
-        arr = np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a number {allowed}, got {value!r}") from None
-    above = arr > low if low_open else arr >= low
-    below = arr < high if high_open else arr <= high
-    ok = np.isfinite(arr) & above & below
-    if not np.all(ok):
-        if arr.ndim == 0:
-            bad, where = float(arr), ""
-        else:
-            bad_index = tuple(int(i) for i in np.argwhere(~ok)[0])
-            bad, where = float(arr[bad_index]), f" at index {bad_index}"
-        raise ValueError(f"{name} must be {allowed}, got {bad:g}{where}")
-    return arr
-
-
-def _checked_float(name: str, value, unit: str, low: float, high: float,
-                   low_open: bool = False, high_open: bool = False) -> float:
-    arr = _checked(name, value, unit, low, high, low_open, high_open)
-    if arr.ndim:
-        raise ValueError(f"{name} must be a single number in {unit}, got an array of shape {arr.shape}")
-    return float(arr)
-
-
-def _checked_bool(name: str, value, meaning: str) -> bool:
-    if not isinstance(value, (bool, np.bool_)):
-        raise ValueError(f"{name} must be True or False ({meaning}), got {value!r}")
-    return bool(value)
-
-
 def _out(result: np.ndarray, *inputs: np.ndarray):
     """A float for all-scalar inputs, an array otherwise."""
     if all(np.ndim(x) == 0 for x in inputs):
@@ -201,8 +155,8 @@ def mg_unblocked_fraction(voltage_mv: ArrayLike, mg_mm: ArrayLike = 1.0):
     >>> round(mg_unblocked_fraction(0.0, 1.0), 4)
     0.7812
     """
-    v = _checked("voltage_mv", voltage_mv, "mV", *VOLTAGE_RANGE_MV)
-    mg = _checked("mg_mm", mg_mm, "mM", *MG_RANGE_MM)
+    v = checks.array(voltage_mv, "voltage_mv", "mV", *VOLTAGE_RANGE_MV)
+    mg = checks.array(mg_mm, "mg_mm", "mM", *MG_RANGE_MM)
     result = 1.0 / (1.0 + mg / JAHR_STEVENS_MG_MM * np.exp(-JAHR_STEVENS_PER_MV * v))
     return _out(result, v, mg)
 
@@ -254,13 +208,13 @@ def nmda_current_pa(voltage_mv: ArrayLike, mg_mm: float = 1.0, glutamate: bool =
 
     ``jahr1990``: see :func:`mg_unblocked_fraction`.
     """
-    v = _checked("voltage_mv", voltage_mv, "mV", *VOLTAGE_RANGE_MV)
-    mg = _checked_float("mg_mm", mg_mm, "mM", *MG_RANGE_MM)
-    glu = _checked_bool("glutamate", glutamate, "is glutamate bound?")
-    gly = _checked_bool("glycine", glycine, "is the co-agonist glycine bound?")
-    g = _checked_float("g_max_ns", g_max_ns, "nS", 0.0, 10_000.0)
-    e_rev = _checked_float("e_rev_mv", e_rev_mv, "mV", *VOLTAGE_RANGE_MV)
-    occ = _checked_float("blocker_occupancy", blocker_occupancy, "(fraction)", 0.0, 1.0)
+    v = checks.array(voltage_mv, "voltage_mv", "mV", *VOLTAGE_RANGE_MV)
+    mg = checks.number(mg_mm, "mg_mm", "mM", *MG_RANGE_MM)
+    glu = checks.flag(glutamate, "glutamate", "is glutamate bound?")
+    gly = checks.flag(glycine, "glycine", "is the co-agonist glycine bound?")
+    g = checks.number(g_max_ns, "g_max_ns", "nS", 0.0, 10_000.0)
+    e_rev = checks.number(e_rev_mv, "e_rev_mv", "mV", *VOLTAGE_RANGE_MV)
+    occ = checks.number(blocker_occupancy, "blocker_occupancy", "fraction", 0.0, 1.0)
     is_open = 1.0 if (glu and gly) else 0.0
     unblocked = 1.0 / (1.0 + mg / JAHR_STEVENS_MG_MM * np.exp(-JAHR_STEVENS_PER_MV * v))
     result = g * is_open * unblocked * (1.0 - occ) * (v - e_rev)
@@ -270,13 +224,12 @@ def nmda_current_pa(voltage_mv: ArrayLike, mg_mm: float = 1.0, glutamate: bool =
 # ---------------------------------------------------------------------------
 # 2. Binding at equilibrium
 # ---------------------------------------------------------------------------
-#: Status levels used by the parameter sets of this module.
-STATUSES = ("confirmed", "unconfirmed", "illustrative")
+#: Status levels used by the parameter sets of this module (a subset of checks.PROVENANCE).
+STATUSES = checks.statuses("confirmed", "unconfirmed", "illustrative")
 
 
 def _check_status(cls: str, status: str) -> None:
-    if status not in STATUSES:
-        raise ValueError(f"{cls}.status must be one of {', '.join(STATUSES)}, got {status!r}")
+    checks.status(status, f"{cls}.status", STATUSES)
 
 
 @dataclass(frozen=True)
@@ -307,7 +260,7 @@ class BindingAffinity:
     population: str = ""
 
     def __post_init__(self) -> None:
-        _checked_float("ki_um", self.ki_um, "uM", 0.0, math.inf, low_open=True)
+        checks.number(self.ki_um, "ki_um", "uM", 0.0, math.inf, low_open=True)
         _check_status("BindingAffinity", self.status)
 
 
@@ -330,47 +283,16 @@ AFFINITIES: dict[str, BindingAffinity] = {
         population=_EBERT_ASSAY),
 }
 
-#: Molar mass of ketamine (free base, C13H16ClNO), in g/mol.
-KETAMINE_MW_G_PER_MOL = 237.73
+#: Molar mass of ketamine base, g/mol (named once, in :mod:`ketamine_course.units`).
+KETAMINE_MW_G_PER_MOL = units.MW_KETAMINE_G_PER_MOL
 
-#: Plasma ketamine at the end of a 0.5 mg/kg infusion over 40 min, in uM
-#: (about 185 ng/mL; Zanos et al. 2018, key ``zanos2018``). Plasma, not brain:
-#: free concentration at the receptor is not measured in patients.
-ANTIDEPRESSANT_PEAK_UM = 0.78
-ANTIDEPRESSANT_PEAK_SOURCE = "zanos2018"
+#: Plasma ketamine at the end of a 0.5 mg/kg infusion over 40 min, in uM: the
+#: protocol peak of :mod:`ketamine_course.units` (about 185 ng/mL, zanos2018).
+ANTIDEPRESSANT_PEAK_UM = units.PROTOCOL_PEAK_UM
+ANTIDEPRESSANT_PEAK_SOURCE = units.PROTOCOL_PEAK_SOURCE
 
-
-def ng_per_ml_to_um(concentration_ng_per_ml: ArrayLike,
-                    mw_g_per_mol: float = KETAMINE_MW_G_PER_MOL):
-    """Convert a mass concentration in ng/mL to a molar concentration in uM.
-
-    1 ng/mL is 1 ug/L, so uM = (ng/mL) / (g/mol).
-
-    Parameters
-    ----------
-    concentration_ng_per_ml : float or array_like
-        Concentration in ng/mL, between 0 and 100000 ng/mL.
-    mw_g_per_mol : float, default :data:`KETAMINE_MW_G_PER_MOL`
-        Molar mass in g/mol, between 1 and 10000 g/mol.
-
-    Returns
-    -------
-    float or numpy.ndarray
-        Concentration in uM; a float for a scalar input.
-
-    Raises
-    ------
-    ValueError
-        If an input is NaN, infinite or out of range.
-
-    Examples
-    --------
-    >>> round(ng_per_ml_to_um(185.0), 2)  # end of a 40 min, 0.5 mg/kg infusion
-    0.78
-    """
-    x = _checked("concentration_ng_per_ml", concentration_ng_per_ml, "ng/mL", 0.0, 100_000.0)
-    mw = _checked_float("mw_g_per_mol", mw_g_per_mol, "g/mol", 1.0, 10_000.0)
-    return _out(x / mw, x)
+#: ng/mL to uM (defined once, in :mod:`ketamine_course.units`).
+ng_per_ml_to_um = units.ng_per_ml_to_um
 
 
 def occupancy(concentration_um: ArrayLike, ki_um: float, hill: float = 1.0):
@@ -404,9 +326,9 @@ def occupancy(concentration_um: ArrayLike, ki_um: float, hill: float = 1.0):
     ketamine, is a non-competitive NMDA receptor antagonist in the rat cortex
     and spinal cord. Eur J Pharmacol 333:99-104.
     """
-    c = _checked("concentration_um", concentration_um, "uM", *CONCENTRATION_RANGE_UM)
-    ki = _checked_float("ki_um", ki_um, "uM", 0.0, math.inf, low_open=True)
-    h = _checked_float("hill", hill, "(dimensionless)", *HILL_RANGE)
+    c = checks.array(concentration_um, "concentration_um", "uM", *CONCENTRATION_RANGE_UM)
+    ki = checks.number(ki_um, "ki_um", "uM", 0.0, math.inf, low_open=True)
+    h = checks.number(hill, "hill", "dimensionless", *HILL_RANGE)
     # c**h / (c**h + Ki**h) written as 1 / (1 + (Ki/c)**h), safe for huge h.
     with np.errstate(divide="ignore", over="ignore"):
         result = np.where(c > 0, 1.0 / (1.0 + (ki / np.where(c > 0, c, 1.0)) ** h), 0.0)
@@ -441,8 +363,8 @@ class ChannelGating:
     note: str = ""
 
     def __post_init__(self) -> None:
-        _checked_float("open_per_s", self.open_per_s, "/s", 0.0, 1e6, low_open=True)
-        _checked_float("close_per_s", self.close_per_s, "/s", 0.0, 1e6, low_open=True)
+        checks.number(self.open_per_s, "open_per_s", "/s", 0.0, 1e6, low_open=True)
+        checks.number(self.close_per_s, "close_per_s", "/s", 0.0, 1e6, low_open=True)
         _check_status("ChannelGating", self.status)
 
     @property
@@ -505,10 +427,10 @@ class BlockerKinetics:
     note: str = ""
 
     def __post_init__(self) -> None:
-        _checked_float("k_on_per_um_s", self.k_on_per_um_s, "/uM/s", 0.0, 1e9)
-        _checked_float("k_off_per_s", self.k_off_per_s, "/s", 0.0, 1e9)
-        _checked_float("trapping_fraction", self.trapping_fraction, "(fraction)", 0.0, 1.0)
-        _checked_bool("voltage_dependent", self.voltage_dependent, "does entry depend on voltage?")
+        checks.number(self.k_on_per_um_s, "k_on_per_um_s", "/uM/s", 0.0, 1e9)
+        checks.number(self.k_off_per_s, "k_off_per_s", "/s", 0.0, 1e9)
+        checks.number(self.trapping_fraction, "trapping_fraction", "fraction", 0.0, 1.0)
+        checks.flag(self.voltage_dependent, "voltage_dependent", "does entry depend on voltage?")
         _check_status("BlockerKinetics", self.status)
 
     @property
@@ -617,7 +539,7 @@ def _resolve_blocker(blocker) -> BlockerKinetics:
         for key, value in BLOCKERS.items():
             if key.casefold() == blocker.strip().casefold():
                 return value
-    raise ValueError(f"blocker must be one of {known} (or a BlockerKinetics), got {blocker!r}")
+    raise ValueError(f"blocker must be one of {known} (or a BlockerKinetics); got {blocker!r}")
 
 
 def _generator(open_per_s: float, close_per_s: float, k_off_per_s: float,
@@ -775,29 +697,29 @@ def simulate_block(blocker, concentration_um: float, pulse_hz: float = 1.0,
     """
     kin = _resolve_blocker(blocker)
     if not isinstance(gating, ChannelGating):
-        raise ValueError(f"gating must be a ChannelGating, got {gating!r}")
+        raise ValueError(f"gating must be a ChannelGating; got {gating!r}")
     conc_range = MG_CONCENTRATION_RANGE_UM if kin.name == "Mg2+" else CONCENTRATION_RANGE_UM
-    conc = _checked_float("concentration_um", concentration_um, "uM", *conc_range)
-    hz = _checked_float("pulse_hz", pulse_hz, "Hz", *PULSE_HZ_RANGE)
-    pulse_s = _checked_float("pulse_ms", pulse_ms, "ms", *PULSE_MS_RANGE) / 1000.0
-    duration = _checked_float("duration_s", duration_s, "s", 0.0, DURATION_MAX_S, low_open=True)
-    washout = None if washout_s is None else _checked_float("washout_s", washout_s, "s", 0.0, duration)
-    agonist_late = _checked_bool("agonist_after_washout", agonist_after_washout,
-                                 "do agonist pulses continue after washout?")
-    v = _checked_float("voltage_mv", voltage_mv, "mV", *VOLTAGE_RANGE_MV)
+    conc = checks.number(concentration_um, "concentration_um", "uM", *conc_range)
+    hz = checks.number(pulse_hz, "pulse_hz", "Hz", *PULSE_HZ_RANGE)
+    pulse_s = checks.number(pulse_ms, "pulse_ms", "ms", *PULSE_MS_RANGE) / 1000.0
+    duration = checks.number(duration_s, "duration_s", "s", 0.0, DURATION_MAX_S, low_open=True)
+    washout = None if washout_s is None else checks.number(washout_s, "washout_s", "s", 0.0, duration)
+    agonist_late = checks.flag(agonist_after_washout, "agonist_after_washout",
+                               "do agonist pulses continue after washout?")
+    v = checks.number(voltage_mv, "voltage_mv", "mV", *VOLTAGE_RANGE_MV)
     if dt_s is None:
         dt = min(DEFAULT_DT_S, duration / 100.0)
     else:
-        dt = _checked_float("dt_s", dt_s, "s", 1e-6, duration)
+        dt = checks.number(dt_s, "dt_s", "s", 1e-6, duration)
     n_steps = int(math.floor(duration / dt + 1e-9))
     if n_steps + 1 > MAX_SAMPLES:
-        raise ValueError(f"dt_s must be at least duration_s / {MAX_SAMPLES - 1} = "
-                         f"{duration / (MAX_SAMPLES - 1):g} s, got {dt:g} s")
+        raise ValueError(f"dt_s (s) must be at least duration_s / {MAX_SAMPLES - 1} = "
+                         f"{duration / (MAX_SAMPLES - 1):g} s; got {dt:g} s")
 
     period_s = 1.0 / hz if hz > 0 else math.inf
     if pulse_s > period_s * (1 + 1e-12):
-        raise ValueError(f"pulse_ms must be between {PULSE_MS_RANGE[0]:g} and 1000 / pulse_hz = "
-                         f"{1000.0 * period_s:g} ms (the pulse period), got {pulse_s * 1000.0:g}")
+        raise ValueError(f"pulse_ms (ms) must be between {PULSE_MS_RANGE[0]:g} and 1000 / pulse_hz = "
+                         f"{1000.0 * period_s:g} ms (the pulse period); got {pulse_s * 1000.0:g}")
     continuous = hz > 0 and pulse_s >= period_s * (1 - 1e-12)
 
     # Breakpoints on an integer nanosecond clock, so equal intervals share a key.

@@ -1,0 +1,33 @@
+"""Interactive demos: widgets wired to figures that redraw in place.
+
+One module per concept, beside the concept module it draws:
+
+- :mod:`.base`: figure set-up, :class:`Blitter`, :class:`Demo`, controls;
+- :mod:`.pk`: half-life warm-up (00), plasma curves and the esketamine spray (04);
+- :mod:`.history`: the timeline (01);
+- :mod:`.receptor`: coincidence detection, Mg2+ block, occupancy, trapping (02);
+- :mod:`.plasticity`: disinhibition and spines (03);
+- :mod:`.onset`: onset comparison and a course against one infusion (05);
+- :mod:`.safety`: evidence by condition and adverse effects (06);
+- :mod:`.glossary`: the glossary search box.
+
+The science lives in the concept modules; these modules only wire widgets to
+artists. A notebook calls a demo in one line, e.g. ``demos.mg_block()``.
+"""
+
+from .base import DPI, FIGSIZE, Blitter, CourseImage, Demo, YScale, new_figure, render_png, slider
+from .glossary import GlossarySearch, glossary_search
+from .history import timeline
+from .onset import ONSET_MEASURES, ONSET_TREATMENTS, course_vs_single, onset_comparison
+from .pk import INDUCTION_DOSE_MG_PER_KG, PK_MODELS, PK_ROUTES, esketamine_spray, half_life, plasma_curve
+from .plasticity import disinhibition, spines
+from .receptor import BLOCK_DEMO_UM, coincidence, mg_block, occupancy, trapping_block
+from .safety import adverse_effects, evidence_explorer
+
+__all__ = [
+    "DPI", "FIGSIZE", "Blitter", "CourseImage", "Demo", "YScale", "new_figure", "render_png", "slider",
+    "half_life", "timeline", "coincidence", "mg_block", "occupancy", "trapping_block", "BLOCK_DEMO_UM",
+    "disinhibition", "spines", "plasma_curve", "esketamine_spray", "PK_ROUTES", "PK_MODELS",
+    "INDUCTION_DOSE_MG_PER_KG", "onset_comparison", "course_vs_single", "ONSET_TREATMENTS",
+    "ONSET_MEASURES", "evidence_explorer", "adverse_effects", "GlossarySearch", "glossary_search",
+]
