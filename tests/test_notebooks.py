@@ -60,7 +60,18 @@ def test_no_absolute_paths_or_user_names_in_outputs(path):
                 assert user not in text, f"cell {i}: user name in output"
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+TEMPLATE_NOTEBOOK = ROOT / "notebooks" / "templates" / "NN_template.ipynb"
+
+
+def test_the_template_notebook_is_not_a_lesson():
+    """New notebooks start from notebooks/templates/; the template is in no course list (nbval still runs it)."""
+    assert TEMPLATE_NOTEBOOK.exists()
+    assert TEMPLATE_NOTEBOOK not in NOTEBOOKS
+    assert TEMPLATE_NOTEBOOK.name not in {lesson.filename for lesson in course.LESSONS}
+    assert all(not c["outputs"] for c in _code_cells(_load(TEMPLATE_NOTEBOOK))), "the template runs silently"
+
+
+@pytest.mark.parametrize("path", [*NOTEBOOKS, TEMPLATE_NOTEBOOK], ids=[*IDS, "template"])
 def test_template_sections(path):
     nb = _load(path)
     markdown = [_text(c) for c in nb["cells"] if c["cell_type"] == "markdown"]
