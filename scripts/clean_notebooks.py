@@ -14,6 +14,8 @@ teaches nothing:
 - widget-view outputs (``application/vnd.jupyter.widget-view+json``): each only
   points at a model id in that saved state. The output's PNG and text forms stay.
 - per-cell ``execution`` timestamps and the kernel's Python patch version.
+- how a cell's printed text was split into stream messages, which depends on
+  timing: consecutive outputs of the same stream are merged into one.
 
 Same rules as nmaci's process_notebooks.py. The Makefile says why this script
 is used rather than nbstripout or jupytext.
@@ -39,7 +41,21 @@ def clean_node(nb) -> None:
             if "data" in out:
                 out["data"].pop(WIDGET_VIEW, None)
         # An output that held nothing but a widget view is now empty.
-        cell["outputs"] = [o for o in cell["outputs"] if "data" not in o or o["data"]]
+        cell["outputs"] = _merge_streams([o for o in cell["outputs"] if "data" not in o or o["data"]])
+
+
+def _merge_streams(outputs: list) -> list:
+    """Join consecutive stream outputs of the same name (stdout, stderr) into one output."""
+    merged: list = []
+    for out in outputs:
+        prev = merged[-1] if merged else None
+        if (out.get("output_type") == "stream" and prev is not None and prev.get("output_type") == "stream"
+                and prev.get("name") == out.get("name")):
+            text = "".join(prev["text"]) + "".join(out["text"])
+            prev["text"] = text.splitlines(keepends=True)
+        else:
+            merged.append(out)
+    return merged
 
 
 def cleaned_text(path: str) -> str:
