@@ -49,7 +49,8 @@ $(BIN)/python:
 # `make test`, `make check` and the other maintainer targets.
 #
 # Installer: uv when it is on PATH or pip-installs into the venv, else pip.
-# A fresh `make lab` took PIPTIME s with pip and UVTIME s with uv here (BENCHMARKS.md,
+# A fresh `make lab`, clone to serving JupyterLab, took 164 s with pip and 53 s
+# with uv on a loaded 2-core machine (BENCHMARKS.md,
 # "Set-up time"). Force one with INSTALLER=pip or INSTALLER=uv.
 INSTALLER  ?= auto
 UV_VERSION := 0.13.8
