@@ -87,7 +87,8 @@ test: $(TEST_STAMP)
 	$(BIN)/python -m pytest $(NBVAL) $(PYTEST_ARGS)
 
 # The edit loop: unit, data, docstring examples and notebook structure; no
-# nbval, no browser, nothing marked slow. Under 30 s here.
+# nbval, no browser, nothing marked slow. About 35 s of CPU (one core); about
+# two thirds of it is building and drawing the demos in tests/test_demos.py.
 check: $(TEST_STAMP)
 	$(BIN)/python -m pytest -q -m "not slow and not e2e" --ignore=tests/e2e $(PYTEST_ARGS) tests src/ketamine_course
 
