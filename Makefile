@@ -5,7 +5,9 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 LOCK   := requirements/lock.txt
-STAMP  := $(VENV)/.installed
+RUNTIME_STAMP := $(VENV)/.installed-runtime
+TEST_STAMP    := $(VENV)/.installed-test
+STAMP         := $(TEST_STAMP)
 NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
 # JupyterLab refuses to run as root unless told; pass the flag only then.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
@@ -16,11 +18,12 @@ NBVAL := --nbval --nbval-current-env --nbval-sanitize-with=tests/nbval_sanitize.
 export PYTHONHASHSEED := 0
 export MPLBACKEND := Agg
 
-.PHONY: lab test execute figures glossary bench lock setup clean help html slides e2e
+.PHONY: lab test check execute figures glossary bench lock setup clean help html slides e2e
 
 help:
 	@echo "make lab      set up, then open the course in JupyterLab"
-	@echo "make test     set up, then run every test (unit, data, notebooks)"
+	@echo "make test     set up, then run every test (unit, data, notebooks, slow, browser)"
+	@echo "make check    the fast tier for the edit loop: unit, data, notebook structure (< 30 s)"
 	@echo "make execute  re-run every notebook in place and store its outputs"
 	@echo "make figures  regenerate figures/ from code"
 	@echo "make glossary regenerate docs/glossary.md from data/glossary.csv"
@@ -40,36 +43,79 @@ $(BIN)/python:
 	  echo "error: '$(PYTHON) -m venv' is missing (Debian/Ubuntu: apt-get install python3-venv)." >&2; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 
-# Installs exactly the versions in the lock file (pip constraints), so the
-# course does not change when a dependency releases.
-$(STAMP): $(BIN)/python pyproject.toml $(LOCK)
-	$(BIN)/python -m pip install --quiet --upgrade "pip>=23.1"
-	$(BIN)/python -m pip install --quiet -c $(LOCK) -e ".[test]"
+# Installs exactly the versions in the lock file (used as constraints), so the
+# course does not change when a dependency releases. `make lab` installs only
+# what a student needs; the test tools (pytest, nbval, playwright...) come with
+# `make test`, `make check` and the other maintainer targets.
+#
+# Installer: uv when it is on PATH or pip-installs into the venv, else pip.
+# A fresh `make lab`, clone to serving JupyterLab, took 164 s with pip and 53 s
+# with uv on a loaded 2-core machine (BENCHMARKS.md,
+# "Set-up time"). Force one with INSTALLER=pip or INSTALLER=uv.
+INSTALLER  ?= auto
+UV_VERSION := 0.13.8
+
+define install
+	@uv=$$(command -v uv || true); \
+	if [ "$(INSTALLER)" != pip ] && [ -z "$$uv" ] && [ ! -x $(BIN)/uv ]; then \
+	  $(BIN)/python -m pip install --quiet "uv==$(UV_VERSION)" || echo "uv is not installable here; using pip"; fi; \
+	[ -n "$$uv" ] || { [ -x $(BIN)/uv ] && uv=$(BIN)/uv; }; \
+	if [ "$(INSTALLER)" != pip ] && [ -n "$$uv" ]; then \
+	  echo "installing $(1) with uv"; $$uv pip install --quiet --python $(BIN)/python -c $(LOCK) $(1); \
+	elif [ "$(INSTALLER)" = uv ]; then echo "error: INSTALLER=uv but uv is missing" >&2; exit 1; \
+	else \
+	  echo "installing $(1) with pip"; $(BIN)/python -m pip install --quiet --upgrade "pip>=23.1" && \
+	  $(BIN)/python -m pip install --quiet -c $(LOCK) $(1); fi
+endef
+
+$(RUNTIME_STAMP): $(BIN)/python pyproject.toml $(LOCK)
+	$(call install,-e .)
 	@mkdir -p $(VENV)/share/jupyter/lab/settings
 	@cp scripts/lab_overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json
 	@touch $@
 
-lab: $(STAMP)
+$(TEST_STAMP): $(RUNTIME_STAMP)
+	$(call install,-e ".[test]")
+	@touch $@
+
+lab: $(RUNTIME_STAMP)
 	$(BIN)/jupyter lab notebooks/00_start_here.ipynb $(ROOT_FLAG) $(LAB_ARGS)
 
-test: $(STAMP)
+# Everything: unit, data, docstring examples, notebook structure, strict nbval
+# on every notebook, the slow tests (re-execution, wheel install) and e2e.
+test: $(TEST_STAMP)
 	$(BIN)/python -m pytest $(NBVAL) $(PYTEST_ARGS)
 
-execute: $(STAMP)
+# The edit loop: unit, data, docstring examples and notebook structure; no
+# nbval, no browser, nothing marked slow. About 35 s of CPU (one core); about
+# two thirds of it is building and drawing the demos in tests/test_demos.py.
+check: $(TEST_STAMP)
+	$(BIN)/python -m pytest -q -m "not slow and not e2e" --ignore=tests/e2e $(PYTEST_ARGS) tests src/ketamine_course
+
+# Re-run every notebook, then scripts/clean_notebooks.py strips widget state,
+# widget views and timestamps. Measured against nbstripout 0.9.1 and jupytext
+# 1.19.6 on the seven notebooks: nbstripout (--keep-output, 1.6 s) cannot drop
+# a MIME type from an output, so the 22 widget views with random model ids
+# stay and every re-execution still changes them; jupytext pairs a .py that
+# keeps no outputs, and strict nbval and the static PNG fallbacks need them.
+# The cleaner (0.2 s, standard library only) keeps outputs and PNGs, drops
+# exactly the noise, and re-executing then gives an empty diff
+# (tests/test_reexecute.py).
+execute: $(RUNTIME_STAMP)
 	$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
 	  --ExecutePreprocessor.timeout=600 --ExecutePreprocessor.kernel_name=python3 $(NOTEBOOKS)
 	$(BIN)/python scripts/clean_notebooks.py $(NOTEBOOKS)
 
-figures: $(STAMP)
+figures: $(RUNTIME_STAMP)
 	$(BIN)/python -m ketamine_course.diagrams figures
 
-glossary: $(STAMP)
+glossary: $(RUNTIME_STAMP)
 	$(BIN)/python -c "from ketamine_course import glossary; glossary.GLOSSARY_DOC.write_text(glossary.markdown())"
 
 bench: $(STAMP)
 	$(BIN)/python scripts/bench.py BENCHMARKS.md
 
-# Static, offline site: each notebook's committed outputs and saved widget state,
+# Static, offline site: each notebook executed into build/executed/ for live widget state,
 # with the widget HTML manager, require.js and MathJax installed from npm at build
 # time (exact versions) and served from site/lib. axe-core is for the tests.
 SITE      ?= site

@@ -2,9 +2,10 @@
 
     python scripts/build_html.py SITE_DIR NPM_PREFIX NOTEBOOK...
 
-Each notebook becomes SITE_DIR/<name>.html, rendered from its committed
-outputs and saved widget state (no kernel, no re-execution), so the demos show
-their sliders and default figures. The scripts a page needs are copied from
+Each notebook is first executed into build/executed/ (the committed copies
+carry no widget state; see scripts/clean_notebooks.py), then becomes
+SITE_DIR/<name>.html with the widget state of that run, so the demos show their
+sliders and default figures. Executed copies newer than their inputs are reused. The scripts a page needs are copied from
 NPM_PREFIX/node_modules (installed by `make html` from the npm registry) into
 SITE_DIR/lib and linked by relative URL, so no page asks any other host for
 anything: the widget HTML manager, require.js and MathJax 3.
@@ -21,6 +22,9 @@ import nbformat
 from nbconvert import HTMLExporter
 
 HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+#: Where `make html` keeps the notebooks it executed (with live widget state).
+EXECUTED = ROOT / "build" / "executed"
 TEMPLATES = HERE / "html_template"
 
 #: Site-relative URLs of the local scripts, as given to nbconvert.
@@ -57,33 +61,35 @@ def copy_libraries(npm_prefix: Path, site: Path) -> None:
                     lib / "mathjax" / "output" / "chtml" / "fonts" / "woff-v2")
 
 
-def name_demo_figures(nb) -> int:
-    """Give every demo figure in the saved widget state its caption as title (its text alternative).
+def _newest_input() -> float:
+    """Newest modification time among the package sources and data an execution depends on."""
+    inputs = [p for folder in ("src", "data", "figures") for p in (ROOT / folder).rglob("*") if p.is_file()]
+    return max((p.stat().st_mtime for p in inputs), default=0.0)
 
-    ipywidgets' Image has no alt text. Its view shows ``tooltip`` as the
-    <img>'s title only when the model has a ``description``, which Image lacks
-    (without one the view fails to render), so both are set here from the
-    caption that the demo's box shows below the figure. Returns how many
-    figures were named.
+
+def execute_notebooks(notebooks: list[Path], out_dir: Path = EXECUTED) -> list[Path]:
+    """Execute each notebook into `out_dir` with live widget state; return the executed copies.
+
+    The committed notebooks carry no widget state (scripts/clean_notebooks.py
+    strips it so that their diffs stay reviewable), so a page that should show
+    working widgets is rendered from a fresh execution. A copy newer than its
+    notebook and than every file under src/, data/ and figures/ is reused.
     """
-    import re
+    from nbconvert.preprocessors import ExecutePreprocessor
 
-    state = nb.metadata.get("widgets", {}).get("application/vnd.jupyter.widget-state+json", {}).get("state", {})
-    named = 0
-    for model in state.values():
-        children = model.get("state", {}).get("children", [])
-        if model.get("model_name") != "VBoxModel" or len(children) < 3:
-            continue
-        ids = [c.replace("IPY_MODEL_", "") for c in children]
-        image, caption = state.get(ids[1], {}), state.get(ids[2], {})
-        if "course-figure" not in image.get("state", {}).get("_dom_classes", []):
-            continue
-        text = re.sub(r"<[^>]+>", "", caption.get("state", {}).get("value", "")).strip()
-        if text and not image["state"].get("tooltip"):
-            image["state"]["tooltip"] = html.unescape(text)
-            image["state"].setdefault("description", "")
-            named += 1
-    return named
+    out_dir.mkdir(parents=True, exist_ok=True)
+    newest = _newest_input()
+    executed = []
+    for path in notebooks:
+        target = out_dir / path.name
+        if not (target.exists() and target.stat().st_mtime > max(path.stat().st_mtime, newest)):
+            nb = nbformat.read(path, as_version=4)
+            ep = ExecutePreprocessor(timeout=600, kernel_name="python3", store_widget_state=True)
+            ep.preprocess(nb, {"metadata": {"path": str(path.parent)}})
+            nbformat.write(nb, target)
+            print(f"executed {path} -> {target}")
+        executed.append(target)
+    return executed
 
 
 def exporter() -> HTMLExporter:
@@ -108,10 +114,9 @@ def build(site: Path, npm_prefix: Path, notebooks: list[Path]) -> list[Path]:
     copy_libraries(npm_prefix, site)
     exp = exporter()
     pages, entries = [], []
-    for path in notebooks:
-        nb = nbformat.read(path, as_version=4)
+    for path, executed in zip(notebooks, execute_notebooks(notebooks)):
+        nb = nbformat.read(executed, as_version=4)
         title = title_of(nb)
-        name_demo_figures(nb)
         body, _ = exp.from_notebook_node(nb, resources={"metadata": {"name": title}})
         page = site / f"{path.stem}.html"
         page.write_text(body, encoding="utf-8")

@@ -20,6 +20,7 @@ def _free_port():
         return s.getsockname()[1]
 
 
+@pytest.mark.slow
 def test_make_lab_serves_jupyterlab(tmp_path):
     port, token = _free_port(), secrets.token_hex(16)
     args = (f"--no-browser --ip=127.0.0.1 --port={port} --IdentityProvider.token={token} "
@@ -64,3 +65,14 @@ def test_make_explains_a_missing_or_old_python(tmp_path):
     assert done.returncode != 0
     assert "needs Python 3.10 or newer" in done.stderr
     assert not (tmp_path / "venv").exists()
+
+
+@pytest.mark.parametrize("target, extras", [("lab", False), ("test", True), ("check", True)])
+def test_make_lab_installs_the_runtime_only(tmp_path, target, extras):
+    """`make lab` installs the package without its test extras; the test targets add them (dry run)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MAKE")}
+    done = subprocess.run(["make", "-n", "--no-print-directory", target, f"VENV={tmp_path / 'venv'}"],
+                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=60, check=True)
+    assert "installing -e . with" in done.stdout
+    assert ('installing -e ".[test]" with' in done.stdout) == extras
+    assert "-c requirements/lock.txt" in done.stdout, "the lock file constrains every install"

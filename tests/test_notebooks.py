@@ -8,6 +8,8 @@ no machine-specific paths.
 import getpass
 import json
 import re
+import subprocess
+import sys
 
 import pytest
 
@@ -58,7 +60,18 @@ def test_no_absolute_paths_or_user_names_in_outputs(path):
                 assert user not in text, f"cell {i}: user name in output"
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+TEMPLATE_NOTEBOOK = ROOT / "notebooks" / "templates" / "NN_template.ipynb"
+
+
+def test_the_template_notebook_is_not_a_lesson():
+    """New notebooks start from notebooks/templates/; the template is in no course list (nbval still runs it)."""
+    assert TEMPLATE_NOTEBOOK.exists()
+    assert TEMPLATE_NOTEBOOK not in NOTEBOOKS
+    assert TEMPLATE_NOTEBOOK.name not in {lesson.filename for lesson in course.LESSONS}
+    assert all(not c["outputs"] for c in _code_cells(_load(TEMPLATE_NOTEBOOK))), "the template runs silently"
+
+
+@pytest.mark.parametrize("path", [*NOTEBOOKS, TEMPLATE_NOTEBOOK], ids=[*IDS, "template"])
 def test_template_sections(path):
     nb = _load(path)
     markdown = [_text(c) for c in nb["cells"] if c["cell_type"] == "markdown"]
@@ -73,21 +86,43 @@ def test_template_sections(path):
     assert any(h.startswith("## 1.") for h in headings), "sections are numbered"
 
 
+#: The text form of every widget the course shows: a demo, the glossary search, a quiz.
+WIDGET_TEXT = re.compile(r"^(\[Interactive demo\]|\[Glossary search\]|Check yourself)")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_committed_without_widget_state(path):
+    """No saved widget state or widget views (random ids); scripts/clean_notebooks.py leaves nothing to do."""
+    nb = _load(path)
+    assert "widgets" not in nb["metadata"], "metadata.widgets is committed: run scripts/clean_notebooks.py"
+    for i, cell in enumerate(_code_cells(nb)):
+        assert "execution" not in cell["metadata"], f"code cell {i} keeps execution timestamps"
+        for out in cell["outputs"]:
+            assert "application/vnd.jupyter.widget-view+json" not in out.get("data", {}), \
+                f"code cell {i} keeps a widget view"
+    done = subprocess.run([sys.executable, str(ROOT / "scripts" / "clean_notebooks.py"), "--check", str(path)],
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
 def test_widget_cells_are_excluded_from_strict_comparison(path):
+    """Every widget cell is tagged for nbval and keeps a static fallback: a PNG for a demo, text otherwise."""
+    widget_cells = 0
     for i, cell in enumerate(_code_cells(_load(path))):
-        has_widget = any("application/vnd.jupyter.widget-view+json" in o.get("data", {})
-                         for o in cell["outputs"])
-        tags = cell.get("metadata", {}).get("tags", [])
-        if has_widget:
-            assert "nbval-ignore-output" in tags, f"code cell {i} shows a widget but is not tagged"
-            if "quiz.show" in _text(cell) or "glossary_search" in _text(cell):  # text fallbacks
-                fallback = [o for o in cell["outputs"]
-                            if re.search(r"Check yourself|\[Glossary search\]",
-                                         "".join(o.get("data", {}).get("text/plain", "")))]
-            else:
-                fallback = [o for o in cell["outputs"] if "image/png" in o.get("data", {})]
-            assert fallback, f"code cell {i}: the widget has no static fallback for readers without a kernel"
+        texts = ["".join(o.get("data", {}).get("text/plain", "")) for o in cell["outputs"]]
+        shown = [t for t in texts if WIDGET_TEXT.match(t)]
+        calls_widget = re.search(r"\bdemos\.\w+\(|quiz\.show\(", _text(cell))
+        assert bool(shown) == bool(calls_widget), f"code cell {i}: widget call and output disagree"
+        if not shown:
+            continue
+        widget_cells += 1
+        assert "nbval-ignore-output" in cell.get("metadata", {}).get("tags", []), \
+            f"code cell {i} shows a widget but is not tagged nbval-ignore-output"
+        if any(t.startswith("[Interactive demo]") for t in shown):
+            assert [o for o in cell["outputs"] if "image/png" in o.get("data", {})], \
+                f"code cell {i}: the demo has no static PNG for readers without a kernel"
+    assert widget_cells, "every notebook has a quiz at least"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)

@@ -4,7 +4,6 @@ import dataclasses
 import math
 import subprocess
 import sys
-import time
 
 import numpy as np
 import pytest
@@ -346,18 +345,6 @@ def test_importing_pk_loads_no_plotting_or_numeric_libraries():
             "if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
-
-
-def test_eight_hours_at_half_minute_steps_is_fast():
-    pk.simulate(0.5)  # fill the matrix-exponential cache
-    best = min(_timed(lambda: pk.simulate(0.5)) for _ in range(7))
-    assert best < 0.020, f"{best * 1000:.1f} ms"
-
-
-def _timed(fn):
-    start = time.perf_counter()
-    fn()
-    return time.perf_counter() - start
 
 
 # ---------------------------------------------------------------------------

@@ -8,6 +8,8 @@ import subprocess
 import pytest
 
 from .conftest import NOTEBOOKS, ROOT
+
+pytestmark = pytest.mark.slow  # executes every notebook (make slides)
 #: Anything the browser would fetch from another host: scripts, stylesheets, images, fonts, ES imports.
 #: Plain <a href> links (the DOIs in the reference lists) are fine: nothing loads them.
 REMOTE_RESOURCE = re.compile(

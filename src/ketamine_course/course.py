@@ -7,9 +7,10 @@ diagram, so they cannot disagree.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
-NOTEBOOK_DIR = Path(__file__).resolve().parents[2] / "notebooks"
+from . import resources
+
+NOTEBOOK_DIR = resources.notebook_dir()
 
 
 @dataclass(frozen=True)

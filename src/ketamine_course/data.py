@@ -20,9 +20,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
-from . import checks
+from . import checks, resources
 
-DATA_DIR = Path(__file__).resolve().parents[2] / "data"
+DATA_DIR = resources.data_dir()
 REFERENCES_FILE = "references.bib"
 _ISO_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from . import course, style
+from . import course, resources, style
 
 
 @dataclass(frozen=True)
@@ -426,7 +426,7 @@ def show(name: str):
     from IPython.display import HTML, Image, display
 
     diagram = DIAGRAMS[name]
-    path = Path(__file__).resolve().parents[2] / "figures" / f"{name}.png"
+    path = resources.figures_dir() / f"{name}.png"
     display(Image(filename=str(path), alt=diagram.alt) if _image_takes_alt() else Image(filename=str(path)))
     display(HTML(f"<p><em>Figure: {diagram.caption}</em></p>"))
 

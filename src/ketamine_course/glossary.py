@@ -7,11 +7,10 @@ notebook links the first use of every term introduced in it to its entry.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
-from . import data
+from . import data, resources
 
-GLOSSARY_DOC = Path(__file__).resolve().parents[2] / "docs" / "glossary.md"
+GLOSSARY_DOC = resources.docs_dir() / "glossary.md"
 
 
 def terms() -> list[dict]:
