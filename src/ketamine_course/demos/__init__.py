@@ -15,7 +15,8 @@ The science lives in the concept modules; these modules only wire widgets to
 artists. A notebook calls a demo in one line, e.g. ``demos.mg_block()``.
 """
 
-from .base import DPI, FIGSIZE, Blitter, CourseImage, Demo, YScale, new_figure, render_png, slider
+from .base import (DPI, FIGSIZE, RECIPE_MIME, Blitter, CourseImage, Demo, Description, YScale, new_figure,
+                   render_png, slider)
 from .glossary import GlossarySearch, glossary_search
 from .history import timeline
 from .onset import ONSET_MEASURES, ONSET_TREATMENTS, course_vs_single, onset_comparison
@@ -24,8 +25,41 @@ from .plasticity import disinhibition, spines
 from .receptor import BLOCK_DEMO_UM, coincidence, mg_block, occupancy, trapping_block
 from .safety import adverse_effects, evidence_explorer
 
+
+
+def _recorded(function):
+    """``function``, whose Demo remembers the call that built it (``Demo.recipe``).
+
+    The recipe travels in the demo's display bundle (``RECIPE_MIME``), so the
+    static site can rebuild the same demo at build time and draw its states.
+    """
+    import functools
+    import inspect
+    import json
+
+    signature = inspect.signature(function)
+
+    @functools.wraps(function)
+    def build(*args, **kwargs):
+        demo = function(*args, **kwargs)
+        bound = signature.bind(*args, **kwargs)
+        bound.apply_defaults()
+        arguments = json.loads(json.dumps(dict(bound.arguments), default=list))
+        demo.recipe = {"demo": function.__name__, "arguments": arguments}
+        return demo
+
+    return build
+
+
+for _name in ("half_life", "timeline", "coincidence", "mg_block", "occupancy", "trapping_block", "disinhibition",
+              "spines", "plasma_curve", "esketamine_spray", "onset_comparison", "course_vs_single",
+              "evidence_explorer", "adverse_effects"):
+    globals()[_name] = _recorded(globals()[_name])
+del _name
+
 __all__ = [
-    "DPI", "FIGSIZE", "Blitter", "CourseImage", "Demo", "YScale", "new_figure", "render_png", "slider",
+    "DPI", "FIGSIZE", "RECIPE_MIME", "Blitter", "CourseImage", "Demo", "Description", "YScale", "new_figure",
+    "render_png", "slider",
     "half_life", "timeline", "coincidence", "mg_block", "occupancy", "trapping_block", "BLOCK_DEMO_UM",
     "disinhibition", "spines", "plasma_curve", "esketamine_spray", "PK_ROUTES", "PK_MODELS",
     "INDUCTION_DOSE_MG_PER_KG", "onset_comparison", "course_vs_single", "ONSET_TREATMENTS",

@@ -18,6 +18,7 @@ outside its valid inputs.
 from __future__ import annotations
 
 import base64
+import html
 import io
 from typing import Callable
 
@@ -114,8 +115,29 @@ class CourseImage(widgets.Image):
     description = Unicode("").tag(sync=True)
 
 
+class Description:
+    """The sentence that describes the state a demo has just drawn, with its numbers.
+
+    A demo function makes one, its ``update`` sets it from the very numbers it
+    plots (``said.set(f"...")``), and :class:`Demo` shows it under the figure,
+    announces it and uses it as the image's text alternative. Text and figure
+    therefore come from one model call and cannot disagree.
+    """
+
+    def __init__(self) -> None:
+        self.text = ""
+
+    def set(self, text: str) -> None:
+        self.text = text
+
+
+#: MIME type of the demo's recipe in its display bundle: which demo function, with which
+#: arguments, so a static build (scripts/build_frames.py) can rebuild it without a kernel.
+RECIPE_MIME = "application/vnd.ketamine-course.demo+json"
+
+
 class Demo(widgets.VBox):
-    """Controls, a live figure and a caption, in one box.
+    """Controls, a live figure, a description of its state and a caption, in one box.
 
     Parameters
     ----------
@@ -135,21 +157,35 @@ class Demo(widgets.VBox):
         The only artists ``update`` changes. Given these, each move redraws
         just them over a cached background (:class:`Blitter`), several times
         faster than a full draw.
+    describe : Description, optional
+        Set by ``update`` to one sentence with the numbers of the state drawn.
+        Shown under the figure (``description``) and used as its text
+        alternative; without it the caption serves as both.
     """
 
+    #: Which demo function built this demo, and its arguments (set by ``demos.__init__``).
+    recipe: dict | None = None
+
     def __init__(self, figure: Figure, controls: dict, update: Callable[..., None],
-                 caption: str, extra: list | None = None, dynamic: list | None = None):
+                 caption: str, extra: list | None = None, dynamic: list | None = None,
+                 describe: Description | None = None):
         self.figure = figure
         self.controls = controls
         self._update = update
+        self._said = describe
         self.caption = caption
+        self.extra = list(extra or [])
+        self.description = caption
         self.image = CourseImage(format="png", tooltip=caption,
                                  layout=widgets.Layout(max_width="100%", height="auto"))
         self.image.add_class("course-figure")
+        self.description_html = widgets.HTML()
+        self.description_html.add_class("course-description")
         caption_html = widgets.HTML(f"<p role='note'><em>{caption}</em></p>")
         box = widgets.HBox(list(controls.values()), layout=widgets.Layout(flex_flow="row wrap"))
         self._busy = False
-        super().__init__([box, self.image, caption_html, *(extra or [])])
+        shown = [self.description_html] if describe is not None else []
+        super().__init__([box, self.image, *shown, caption_html, *self.extra])
         # Lay the figure out once, then freeze it: re-running the layout engine
         # on every slider move costs more than the drawing itself.
         self._update(**self.values())
@@ -172,6 +208,12 @@ class Demo(widgets.VBox):
             moved = self._update(**self.values())
         finally:
             self._busy = False
+        if self._said is not None:
+            self.description = self._said.text
+            # role=status is a polite live region: screen readers read the new sentence.
+            self.description_html.value = (f"<p role='status' aria-live='polite'>"
+                                           f"{html.escape(self.description)}</p>")
+            self.image.tooltip = self.description
         if self._blitter is None:
             self.image.value = render_png(self.figure)
         else:
@@ -201,6 +243,8 @@ class Demo(widgets.VBox):
         # Static fallback: renderers without widgets show the default figure.
         bundle["image/png"] = base64.b64encode(self._default_png).decode("ascii")
         bundle["text/plain"] = f"[Interactive demo] {self.caption}"
+        if self.recipe is not None:
+            bundle[RECIPE_MIME] = self.recipe
         return bundle
 
 

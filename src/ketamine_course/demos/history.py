@@ -5,7 +5,7 @@ from __future__ import annotations
 import ipywidgets as widgets
 
 from .. import style
-from .base import Demo, new_figure, slider
+from .base import Demo, Description, new_figure, slider
 
 
 def timeline(categories=None, era=(1960, 2026), milestone: int = 0) -> Demo:
@@ -61,6 +61,7 @@ def timeline(categories=None, era=(1960, 2026), milestone: int = 0) -> Demo:
         return [(f"{r['date']}: {r['event']}", i) for i, r in enumerate(shown)]
 
     era_shown = {"era": None}
+    said = Description()
 
     def update(**values) -> bool:
         shown = visible(values)
@@ -83,10 +84,13 @@ def timeline(categories=None, era=(1960, 2026), milestone: int = 0) -> Demo:
             selected.set_data([row["year"]], [row_y[row["date"], row["event"]]])
             title.set_text(f"{row['date'][:4]}: {row['event']}")
             detail.value = history.describe(row)
+            said.set(f"{len(shown)} milestones shown from {start} to {end}; selected: {row['date']}, {row['event']}"
+                     + (" (sources conflict on this date)." if row["status"] == "conflicting" else "."))
         else:
             selected.set_data([], [])
             title.set_text("No milestone matches these filters")
             detail.value = "<p>Tick a theme or widen the era.</p>"
+            said.set(f"No milestone matches these filters ({start} to {end}).")
         return moved
 
     initial = history.select(rows, [c for c in names if c in chosen], tuple(era))
@@ -97,4 +101,4 @@ def timeline(categories=None, era=(1960, 2026), milestone: int = 0) -> Demo:
                 caption="Timeline of ketamine milestones, 1962-2025, one row per theme, each theme with "
                         "its own marker shape. A ring marks dates on which sources conflict; a square "
                         "frames the selected milestone, described below with its sources.",
-                dynamic=[*lines.values(), conflicting, selected, title])
+                dynamic=[*lines.values(), conflicting, selected, title], describe=said)

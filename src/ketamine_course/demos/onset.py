@@ -6,7 +6,7 @@ import ipywidgets as widgets
 import numpy as np
 
 from .. import style
-from .base import Demo, new_figure
+from .base import Demo, Description, new_figure
 
 
 #: Treatments in the onset comparison, with display names.
@@ -24,6 +24,15 @@ ONSET_MEASURES = {
 _HOUR_TICKS = [(2, "2 h"), (24, "1 d"), (72, "3 d"), (168, "1 wk"), (336, "2 wk"), (672, "4 wk"),
                (2016, "12 wk")]
 _LINEAR_TICKS = [(168, "1 wk"), (336, "2 wk"), (672, "4 wk"), (1344, "8 wk"), (2016, "12 wk")]
+
+
+def _when(hours: float) -> str:
+    """A time after the first dose in the unit a reader would use: hours, days or weeks."""
+    if hours < 48:
+        return f"{hours:.3g} h"
+    if hours < 672:
+        return f"{hours / 24:.3g} d"
+    return f"{hours / 168:.3g} wk"
 
 
 def _point_rows(treatment, statistic):
@@ -94,6 +103,7 @@ def onset_comparison(treatments=("ketamine_iv_single", "esketamine_nasal_plus_ad
     title = ax.set_title("")
     table = widgets.HTML()
     shown = {"axis": None}
+    said = Description()
 
     def update(measure: str, axis: str, **ticked) -> bool:
         plotted = []
@@ -125,6 +135,15 @@ def onset_comparison(treatments=("ketamine_iv_single", "esketamine_nasal_plus_ad
                 curve.set_data([], [])
                 outside.set_data([], [])
         ylabel.set_text(ONSET_MEASURES[measure])
+        parts = []
+        for key in names:
+            if ticked[key]:
+                when = sorted(h for k, h, _v, _arm, _r in plotted if k == key)
+                span = (f" from {_when(when[0])} to {_when(when[-1])}" if len(when) > 1 else
+                        f" at {_when(when[0])}" if when else "")
+                parts.append(f"{ONSET_TREATMENTS[key]}: {len(when)} value{'s' if len(when) != 1 else ''}{span}")
+        said.set(f"{ONSET_MEASURES[measure][0].upper()}{ONSET_MEASURES[measure][1:]} on a {axis} time axis: "
+                 + ("; ".join(parts) if parts else "no treatment ticked") + ".")
         title.set_text("Ketamine acts within a day; SSRIs separate from placebo in week 1 but need weeks"
                        if measure != "remission_rate_pct" else
                        "Remission: ECT and esketamine courses reach it over weeks")
@@ -156,7 +175,7 @@ def onset_comparison(treatments=("ketamine_iv_single", "esketamine_nasal_plus_ad
                         "placebo). Each treatment has its own marker shape; hollow markers are secondary "
                         "sources, grey markers placebo arms; lines are curves through the confirmed points. "
                         "A table below lists every value with its source.",
-                dynamic=[a for group in artists.values() for a in group] + [title, ylabel])
+                dynamic=[a for group in artists.values() for a in group] + [title, ylabel], describe=said)
 
 
 def course_vs_single(view: str = "both") -> Demo:
@@ -196,6 +215,7 @@ def course_vs_single(view: str = "both") -> Demo:
     ax.legend(loc="upper right", fontsize="x-small")
     style.mark_illustrative(ax, "Decline after the course assumes a constant relapse rate", y=0.55)
     title = ax.set_title("")
+    said = Description()
 
     def update(view: str) -> None:
         show_one, show_course = view in ("single", "both"), view in ("course", "both")
@@ -206,6 +226,13 @@ def course_vs_single(view: str = "both") -> Demo:
                         "course": f"A course: {responded:g}% responded, but half of responders relapsed "
                                   f"within {median_days:g} days",
                         "both": "A course extends the response, but does not make it permanent"}[view])
+        one_day, two_weeks = (float(np.interp(d, days, single)) for d in (1.0, 14.0))
+        single_text = (f"one infusion: {one_day:.0f}% responding at day 1 and {two_weeks:.0f}% at day 14 "
+                       "(fitted)")
+        course_text = (f"a course of six: {responded:g}% responded by day {course_end:g}, and responders "
+                       f"relapsed after a median of {median_days:g} days")
+        shown_text = {"single": single_text, "course": course_text, "both": f"{single_text}; {course_text}"}[view]
+        said.set(shown_text[0].upper() + shown_text[1:] + ".")
 
     controls = {"view": widgets.ToggleButtons(options=[("one infusion", "single"), ("course of six", "course"),
                                                        ("both", "both")], value=view)}
@@ -214,4 +241,4 @@ def course_vs_single(view: str = "both") -> Demo:
                         "fitted to pooled trial data) and after a course of six infusions in 12 days "
                         "(squares), where 70.8% responded and responders relapsed after a median of 18 "
                         "days (dotted, illustrative decline; cross at the median).",
-                dynamic=[one, course, infusions, end_mark, relapse, title])
+                dynamic=[one, course, infusions, end_mark, relapse, title], describe=said)

@@ -6,7 +6,7 @@ import ipywidgets as widgets
 import numpy as np
 
 from .. import pk, style, units
-from .base import Demo, YScale, new_figure, slider
+from .base import Demo, Description, YScale, new_figure, slider
 
 
 def half_life(half_life_h: float = 3.0, scale: str = "linear") -> Demo:
@@ -33,12 +33,17 @@ def half_life(half_life_h: float = 3.0, scale: str = "linear") -> Demo:
     style.mark_illustrative(ax, "Illustrative first-order decay")
     title = ax.set_title("")
     y_scale = YScale(ax, linear_ylim=(0.0, 1.05), log_ylim=(0.005, 1.1))
+    said = Description()
 
     def update(half_life_h: float, scale: str) -> bool:
-        curve.set_ydata(0.5 ** (t_h / half_life_h))
+        remaining = 0.5 ** (t_h / half_life_h)
+        curve.set_ydata(remaining)
         k = np.arange(1, 6)
         marks.set_data(k * half_life_h, 0.5 ** k)
         title.set_text(f"Half-life {half_life_h:.1f} h: 97% gone after {5 * half_life_h:.1f} h")
+        said.set(f"With a half-life of {half_life_h:.1f} h, {100 * remaining[-1]:.3g}% of the dose is left "
+                 f"after {t_h[-1]:.0f} h, and 97% (31/32) is gone after {5 * half_life_h:.1f} h "
+                 f"({scale} y axis).")
         return y_scale.show(scale)
 
     controls = {
@@ -50,7 +55,7 @@ def half_life(half_life_h: float = 3.0, scale: str = "linear") -> Demo:
                 caption="Line plot of the fraction of a dose remaining over 24 hours for the chosen "
                         "half-life; circles mark each of the first five half-lives. Move the slider "
                         "to change the half-life; switch the y axis to log to see a straight line.",
-                dynamic=[curve, marks, title])
+                dynamic=[curve, marks, title], describe=said)
 
 #: Routes offered by the plasma demo, with their labels: the racemic routes of pk.ROUTES.
 PK_ROUTES = {key: route.label + (" over 40 min" if route.infusion else "")
@@ -117,6 +122,7 @@ def plasma_curve(route: str = "iv_infusion", dose_mg_per_kg: float = 0.5, weight
                    style="italic", color="#333333")
     title = ax.set_title("")
     y_scale = YScale(ax, linear_ylim=(0, 2700), log_ylim=(1, 100000))
+    said = Description()
 
     def update(route, dose_mg_per_kg, weight_kg, model, scale) -> bool:
         chosen = pk.MODELS[model]
@@ -135,6 +141,11 @@ def plasma_curve(route: str = "iv_infusion", dose_mg_per_kg: float = 0.5, weight
                       + f"model: {chosen.name}")
         title.set_text(f"{PK_ROUTES[route]}, {dose_mg_per_kg:.2f} mg/kg ({dose_mg_per_kg * weight_kg:.0f} mg)\n"
                        f"peak {c_peak:.0f} ng/mL ({c_peak / units.MW_KETAMINE_G_PER_MOL:.2f} µM) at {t_peak:.0f} min")
+        said.set(f"{PK_ROUTES[route]}, {dose_mg_per_kg:.2f} mg/kg for {weight_kg:.0f} kg "
+                 f"({dose_mg_per_kg * weight_kg:.0f} mg), {chosen.name}: modelled peak {c_peak:.0f} ng/mL "
+                 f"({c_peak / units.MW_KETAMINE_G_PER_MOL:.2f} µM) at {t_peak:.0f} min, "
+                 f"{result.concentration_ng_per_ml[-1]:.0f} ng/mL after {t_end / 60:.0f} h; "
+                 f"measured during anesthesia: about {mean * mw:.0f} ng/mL.")
         if not y_scale.show(scale):
             return False
         # Keep the legend and the note off the curves, bands and their labels on either axis.
@@ -161,7 +172,7 @@ def plasma_curve(route: str = "iv_infusion", dose_mg_per_kg: float = 0.5, weight
                         "dashed line, a shaded band up to the antidepressant protocol's reported peak, and a "
                         "hatched band at the plasma level measured during anesthesia, with a dash-dot line where "
                         "patients woke (Idvall 1979). Not dosing guidance.",
-                dynamic=[curve, peak, note, title])
+                dynamic=[curve, peak, note, title], describe=said)
 
 
 def esketamine_spray(dose_mg: int = 56) -> Demo:
@@ -185,6 +196,7 @@ def esketamine_spray(dose_mg: int = 56) -> Demo:
     ax.legend(loc="upper right", fontsize="small")
     style.mark_illustrative(ax, "Population model (Perez-Ruixo 2021), typical adult", y=0.55)
     title = ax.set_title("")
+    said = Description()
 
     def update(dose_mg: int) -> None:
         result = results[dose_mg]
@@ -198,6 +210,10 @@ def esketamine_spray(dose_mg: int = 56) -> Demo:
         t_peak, c_peak = result.peak()
         title.set_text(f"{dose_mg} mg: model peak {c_peak:.0f} ng/mL, {t_peak - last:.0f} min after the last spray\n"
                        f"(label: peak 20-40 min after dosing, shaded)")
+        at_2h = float(np.interp(120.0, result.time_min, result.concentration_ng_per_ml))
+        said.set(f"{dose_mg} mg of esketamine nasal spray: model peak {c_peak:.0f} ng/mL, "
+                 f"{t_peak - last:.0f} min after the last spray; {at_2h:.0f} ng/mL at 2 h, "
+                 "the end of the minimum observation.")
 
     controls = {"dose_mg": widgets.ToggleButtons(options=list(pk.ESKETAMINE_DOSES_MG), value=dose_mg,
                                                  description="dose (mg)")}
@@ -206,4 +222,4 @@ def esketamine_spray(dose_mg: int = 56) -> Demo:
                         "style per dose; the chosen dose is drawn thicker. A shaded band marks the label's "
                         "time to peak (20-40 min after the last spray) and a dotted line the 2-hour minimum "
                         "observation.",
-                dynamic=[*curves.values(), band, title])
+                dynamic=[*curves.values(), band, title], describe=said)

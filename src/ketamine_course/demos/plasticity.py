@@ -6,7 +6,7 @@ import ipywidgets as widgets
 import numpy as np
 
 from .. import style
-from .base import Demo, new_figure, slider
+from .base import Demo, Description, new_figure, slider
 
 
 def disinhibition(block_fraction: float = 0.4) -> Demo:
@@ -47,6 +47,7 @@ def disinhibition(block_fraction: float = 0.4) -> Demo:
                            linestyle="none")
     style.mark_illustrative(right, "Illustrative parameters", y=0.9)
     title = fig.suptitle("")
+    said = Description()
 
     def update(block_fraction: float) -> None:
         trace = plasticity.simulate_ei(block_fraction, duration_ms=1000.0)
@@ -58,6 +59,9 @@ def disinhibition(block_fraction: float = 0.4) -> Demo:
         change = 100 * (e_rate / baseline - 1)
         title.set_text(f"{100 * block_fraction:.0f}% NMDA block: interneurons {i_rate:.1f} spikes/s, "
                        f"pyramidal output {change:+.0f}% from baseline")
+        said.set(f"At {100 * block_fraction:.0f}% NMDA block, interneurons settle at {i_rate:.1f} spikes/s and "
+                 f"pyramidal cells at {e_rate:.1f} spikes/s, {change:+.0f}% from their baseline of "
+                 f"{baseline:.1f} spikes/s (illustrative parameters).")
 
     controls = {"block_fraction": slider("NMDA block", block_fraction, 0.0, 1.0, 0.05, "fraction", ".2f")}
     return Demo(fig, controls, update,
@@ -65,7 +69,7 @@ def disinhibition(block_fraction: float = 0.4) -> Demo:
                         "one second, with the NMDA block switched on at 200 ms. Right: steady rates against "
                         "the fraction blocked; the pyramidal rate rises at moderate block and falls below "
                         "baseline near full block. Parameters are illustrative.",
-                dynamic=[line_e, line_i, marker_e, marker_i, title])
+                dynamic=[line_e, line_i, marker_e, marker_i, title], describe=said)
 
 
 def spines(view: str = "intact") -> Demo:
@@ -91,9 +95,13 @@ def spines(view: str = "intact") -> Demo:
     bottom.legend(loc="upper right", fontsize="small")
     style.mark_illustrative(bottom, "Illustrative shape, not fitted to data", y=0.5)
     title = top.set_title("")
+    said = Description()
 
     def update(view: str) -> None:
         keep = view == "intact"
+        effect = plasticity.antidepressant_effect(np.array([1.0, 7.0]), spines_intact=keep)
+        said.set(f"New spines {'kept' if keep else 'removed'}: the illustrative effect is {effect[0]:.2f} on "
+                 f"day 1 and {effect[1]:.2f} on day 7 (relative units; shapes not fitted to data).")
         removed.set_visible(not keep)
         intact.set_linewidth(3.0 if keep else 1.2)
         ablated.set_linewidth(1.2 if keep else 3.0)
@@ -110,4 +118,4 @@ def spines(view: str = "intact") -> Demo:
                         "day and returning over about two weeks (dashed: new spines removed). Bottom: an "
                         "antidepressant-like effect that starts within hours in both cases but lasts "
                         "longer when the new spines are kept. Illustrative shapes.",
-                dynamic=[removed, intact, ablated, title])
+                dynamic=[removed, intact, ablated, title], describe=said)

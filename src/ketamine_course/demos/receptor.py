@@ -6,7 +6,7 @@ import ipywidgets as widgets
 import numpy as np
 
 from .. import style, units
-from .base import Demo, new_figure, slider
+from .base import Demo, Description, new_figure, slider
 
 
 def _mark(ok: bool) -> str:
@@ -36,6 +36,7 @@ def coincidence(glutamate: bool = False, glycine: bool = True, depolarised: bool
     status = ax.text(0.0, 2.45, "", fontsize="medium", va="top", family="monospace")
     value = ax.text(0.0, 0.0, "", va="center", fontsize="medium", fontweight="bold")
     title = ax.set_title("")
+    said = Description()
 
     def update(glutamate: bool, glycine: bool, depolarised: bool) -> None:
         v = depol if depolarised else rest
@@ -46,6 +47,9 @@ def coincidence(glutamate: bool = False, glycine: bool = True, depolarised: bool
         unblocked = float(receptor.mg_unblocked_fraction(v, 1.0))
         status.set_text(f"glutamate bound : {_mark(glutamate)}\nglycine bound   : {_mark(glycine)}\n"
                         f"membrane        : {v:.0f} mV, {100 * unblocked:.0f}% free of Mg2+")
+        said.set(f"Glutamate {'bound' if glutamate else 'absent'}, glycine {'bound' if glycine else 'absent'}, "
+                 f"membrane at {v:.0f} mV ({100 * unblocked:.0f}% of channels free of Mg2+): "
+                 f"{current:.1f} pA of inward current.")
         if not (glutamate and glycine):
             title.set_text("Channel closed: both agonists must be bound")
         elif not depolarised:
@@ -64,7 +68,7 @@ def coincidence(glutamate: bool = False, glycine: bool = True, depolarised: bool
                 caption="A bar shows the inward current through NMDA receptors, with a text panel "
                         "listing whether glutamate and glycine are bound and the membrane potential. "
                         "Current is large only when all three conditions hold.",
-                dynamic=[bar, value, status, title])
+                dynamic=[bar, value, status, title], describe=said)
 
 
 def mg_block(voltage_mv: float = -70.0, mg_mm: float = 1.0) -> Demo:
@@ -92,6 +96,7 @@ def mg_block(voltage_mv: float = -70.0, mg_mm: float = 1.0) -> Demo:
     readout = ax.text(0.02, 0.97, "", transform=ax.transAxes, fontsize="small", va="top",
                       bbox={"facecolor": "white", "edgecolor": "#999999"})
     title = ax.set_title("")
+    said = Description()
 
     def update(voltage_mv: float, mg_mm: float) -> None:
         curve.set_ydata(receptor.nmda_current_pa(v, mg_mm))
@@ -102,6 +107,9 @@ def mg_block(voltage_mv: float = -70.0, mg_mm: float = 1.0) -> Demo:
                          f"at {voltage_mv:.0f} mV, {mg_mm:.1f} mM Mg2+: {100 * free:.1f}% of channels unblocked, "
                          f"I = {i_now:.1f} pA")
         title.set_text(f"At {voltage_mv:.0f} mV, {mg_mm:.1f} mM Mg2+ lets through {100 * free:.0f}% of the current")
+        said.set(f"At {voltage_mv:.0f} mV with {mg_mm:.1f} mM Mg2+, {100 * free:.0f}% of open channels are "
+                 f"unblocked; the current is {i_now:.1f} pA for 1 nS of channels "
+                 f"({'inward' if i_now < 0 else 'outward' if i_now > 0 else 'none'}).")
 
     controls = {
         "voltage_mv": slider("membrane potential", voltage_mv, -100.0, 40.0, 5.0, "mV", ".0f"),
@@ -111,7 +119,7 @@ def mg_block(voltage_mv: float = -70.0, mg_mm: float = 1.0) -> Demo:
                 caption="Current-voltage curve of NMDA receptors. The dashed grey line is the current with "
                         "no Mg2+; the solid line includes the Jahr & Stevens Mg2+ block, which flattens the "
                         "curve at negative potentials. A circle marks the chosen voltage.",
-                dynamic=[curve, marker, readout, title])
+                dynamic=[curve, marker, readout, title], describe=said)
 
 
 def occupancy(form: str = "racemic ketamine", concentration_um: float = units.PROTOCOL_PEAK_UM) -> Demo:
@@ -141,6 +149,7 @@ def occupancy(form: str = "racemic ketamine", concentration_um: float = units.PR
     ax.set_ylabel("fraction of channel sites occupied")
     ax.legend(loc="lower right", fontsize="small")
     title = ax.set_title("")
+    said = Description()
 
     def update(form: str, concentration_um: float) -> None:
         ki = receptor.AFFINITIES[form].ki_um
@@ -150,6 +159,8 @@ def occupancy(form: str = "racemic ketamine", concentration_um: float = units.PR
             line.set_alpha(1.0 if name == form else 0.55)
         marker.set_data([concentration_um], [occ])
         title.set_text(f"{form}: {100 * occ:.0f}% of sites occupied at {concentration_um:.2g} µM (equilibrium)")
+        said.set(f"{form} (Ki {ki:g} µM) at {concentration_um:.2g} µM occupies {100 * occ:.0f}% of the "
+                 "channel sites at equilibrium.")
 
     controls = {
         "form": widgets.Dropdown(options=names, value=form, description="form"),
@@ -163,7 +174,7 @@ def occupancy(form: str = "racemic ketamine", concentration_um: float = units.PR
                         "concentration on a log axis, each with its own line style. A shaded band and "
                         "dotted line mark the peak plasma concentration of the antidepressant infusion; "
                         "a black circle marks the chosen concentration on the chosen curve.",
-                dynamic=[*curves.values(), marker, title])
+                dynamic=[*curves.values(), marker, title], describe=said)
 
 
 #: Concentrations used in the block demo, uM: ketamine at its antidepressant
@@ -208,6 +219,7 @@ def trapping_block(pulse_hz: float = 1.0, agonist_after_washout: bool = True,
     bottom.legend(loc="upper right", fontsize="small")
     style.mark_illustrative(top, "Illustrative rate constants; published qualitative behaviour")
     title = top.set_title("")
+    said = Description()
 
     def update(pulse_hz: float, agonist_after_washout: bool, voltage_mv: float) -> None:
         runs = {name: receptor.simulate_block(name, BLOCK_DEMO_UM[name], pulse_hz=pulse_hz, duration_s=duration,
@@ -217,6 +229,14 @@ def trapping_block(pulse_hz: float = 1.0, agonist_after_washout: bool = True,
         for name in ("ketamine", "memantine"):
             lines[name].set_data(runs[name].time_s, runs[name].blocked)
         lines["Mg2+"].set_data(runs["Mg2+"].time_s, runs["Mg2+"].open_blocked_fraction)
+        at = {name: (100 * float(np.interp(washout, run.time_s, run.blocked)), 100 * float(run.blocked[-1]))
+              for name, run in runs.items()}
+        said.set(f"{pulse_hz:g} Hz glutamate pulses at {voltage_mv:.0f} mV, "
+                 f"{'pulsing' if agonist_after_washout else 'no pulses'} after washout: at washout (30 s) "
+                 f"ketamine holds {at['ketamine'][0]:.0f}% and memantine {at['memantine'][0]:.0f}% of channels; "
+                 f"at 60 s, {at['ketamine'][1]:.0f}% and {at['memantine'][1]:.0f}%. Mg2+ blocks "
+                 f"{100 * float(np.interp(washout, runs['Mg2+'].time_s, runs['Mg2+'].open_blocked_fraction)):.0f}% "
+                 "of open channels at 30 s.")
         if pulse_hz == 0:
             title.set_text("No glutamate pulses: channels never open, so no drug gets in")
         elif not agonist_after_washout:
@@ -235,4 +255,4 @@ def trapping_block(pulse_hz: float = 1.0, agonist_after_washout: bool = True,
                         "after. Top: fraction of NMDA channels holding ketamine (solid) or memantine (dashed), "
                         "open or trapped. Bottom: fraction of open channels blocked by Mg2+ (dash-dot). Rate "
                         "constants are illustrative.",
-                dynamic=[*lines.values(), title])
+                dynamic=[*lines.values(), title], describe=said)

@@ -6,7 +6,7 @@ import ipywidgets as widgets
 import numpy as np
 
 from .. import style
-from .base import Demo, new_figure
+from .base import Demo, Description, new_figure
 
 
 def evidence_explorer(condition: str = "treatment-resistant depression") -> Demo:
@@ -37,12 +37,15 @@ def evidence_explorer(condition: str = "treatment-resistant depression") -> Demo
     ax.legend(loc="lower right", fontsize="small", title="status in the USA", title_fontsize="small")
     title = ax.set_title("")
     detail = widgets.HTML()
+    said = Description()
 
     def update(condition: str) -> None:
         k = names.index(condition)
         row = rows[k]
         ring.set_data([safety.strength_rank(row["evidence_strength"])], [k])
         title.set_text(f"{condition}\n{row['approval_status']}, {row['evidence_strength']} evidence")
+        said.set(f"{condition}: {row['approval_status']} in the USA, {row['evidence_strength']} evidence "
+                 f"({len(row['source'])} source{'s' if len(row['source']) != 1 else ''}; details below).")
         cites = "".join(f"<li>{escape(data.cite(s))}</li>" for s in row["source"])
         product = (f"<p><strong>Approved product:</strong> {escape(row['approved_product'])}</p>"
                    if row["approved_product"] else "")
@@ -58,7 +61,7 @@ def evidence_explorer(condition: str = "treatment-resistant depression") -> Demo
                         "preliminary to strong; marker shape shows approval status (approved esketamine, "
                         "off-label, investigational). A ring marks the chosen condition, whose findings, "
                         "caveats and sources appear below.",
-                dynamic=[ring, title])
+                dynamic=[ring, title], describe=said)
 
 
 def adverse_effects(order: str = "drug") -> Demo:
@@ -84,6 +87,7 @@ def adverse_effects(order: str = "drug") -> Demo:
     labels = [ax.text(-0.02, k, "", transform=ax.get_yaxis_transform(), ha="right", va="center",
                       fontsize="medium") for k in range(n)]
     title = ax.set_title("")
+    said = Description()
 
     def update(order: str) -> None:
         key = "drug_pct" if order == "drug" else "excess_pct"
@@ -94,6 +98,9 @@ def adverse_effects(order: str = "drug") -> Demo:
             bar.set_width(r["placebo_pct"])
         for label, r in zip(labels, ranked):
             label.set_text(r["effect"])
+        top = "; ".join(f"{r['effect']} {r['drug_pct']:g}% vs {r['placebo_pct']:g}%" for r in ranked[:3])
+        said.set(f"Sorted {'by rate on esketamine' if order == 'drug' else 'by excess over placebo'}, the first "
+                 f"three events (esketamine vs placebo, pooled ASPIRE I and II): {top}.")
         title.set_text("Pooled ASPIRE I and II (Canuso 2021)\n"
                        + ("most common events on esketamine" if order == "drug" else
                           "sorted by excess over placebo"))
@@ -106,4 +113,4 @@ def adverse_effects(order: str = "drug") -> Demo:
                         "bars for placebo spray, in patients with depression and suicidal thoughts treated in "
                         "hospital (pooled ASPIRE trials). Sorting by excess over placebo shows which events the "
                         "drug adds.",
-                dynamic=[*drug_bars, *placebo_bars, *labels, title])
+                dynamic=[*drug_bars, *placebo_bars, *labels, title], describe=said)
