@@ -116,6 +116,12 @@ def build(site: Path, npm_prefix: Path, notebooks: list[Path]) -> list[Path]:
     pages, entries = [], []
     for path, executed in zip(notebooks, execute_notebooks(notebooks)):
         nb = nbformat.read(executed, as_version=4)
+        # ---- hook (issue 13, live demos; owned by scripts/build_frames.py): each demo output becomes
+        # native controls over figures drawn in advance, its frames written to site/frames/<notebook>/.
+        sys.path.insert(0, str(HERE))
+        from build_frames import live_demos
+        nb = live_demos(nb, site, path.stem)
+        # ---- end of hook
         title = title_of(nb)
         body, _ = exp.from_notebook_node(nb, resources={"metadata": {"name": title}})
         page = site / f"{path.stem}.html"
