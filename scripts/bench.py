@@ -1,6 +1,6 @@
 """Measure what students feel, and write it to a Markdown report (default BENCHMARKS.md).
 
-    python scripts/bench.py [REPORT.md] [--quick]
+    python scripts/bench.py [REPORT.md] [--quick] [--static-only]
 
 1. Slider-to-figure latency, kernel side, for every demo in
    ketamine_course.demos: a real IPython kernel (jupyter_client) builds the demo
@@ -19,6 +19,10 @@
    several calls with their budgets. These were wall-clock asserts in the unit
    tests; a loaded CI machine made them flaky, so they are measured here.
 
+6. The static site (``make html``): build time, whole-site size, bytes each page
+   transfers on first load, and key-press-to-new-frame latency of a live demo
+   in chromium (``--static-only`` measures just this and updates its section).
+
 Timings are printed and recorded, never asserted. Sections of the report that
 this script does not write (e.g. set-up time, measured by hand) are kept.
 """
@@ -29,6 +33,7 @@ import json
 import os
 import platform
 import queue
+import shutil
 import statistics
 import subprocess
 import sys
@@ -367,9 +372,151 @@ def fmt(x, digits=0):
     return "n/a" if x != x else f"{x:.{digits}f}"
 
 
+# ------------------------------------------------------------------------------------------ static site
+
+#: What `make html` must not exceed: the first load of any page, bytes transferred (issue 13).
+FIRST_LOAD_BUDGET_MB = 3.0
+#: The whole site, MB: set from the measured 27 MB (frames about half of it) with room for one
+#: more notebook of demos; see the "Static site" section of BENCHMARKS.md.
+SITE_BUDGET_MB = 40.0
+
+
+def _serve(folder: Path):
+    import functools
+    import http.server
+    import threading
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(folder)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}"
+
+
+def _folder_mb(folder: Path) -> float:
+    return sum(f.stat().st_size for f in folder.rglob("*") if f.is_file()) / 1e6
+
+
+def static_site(presses: int = 30):
+    """Build the site with `make html`, then measure its size, each page's first load and frame switching."""
+    site = Path(tempfile.mkdtemp(prefix="bench-site-"))
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MAKE")}
+    t0 = time.perf_counter()
+    done = subprocess.run(["make", "--no-print-directory", "html", f"SITE={site}"], cwd=ROOT, env=env,
+                          capture_output=True, text=True)
+    build_s = time.perf_counter() - t0
+    if done.returncode:
+        return {"note": f"make html failed: {done.stderr[-500:]}"}
+    executed = sum(1 for line in done.stdout.splitlines() if line.startswith("executed "))
+    frames = [f for f in (site / "frames").rglob("*.webp")]
+    result = {"build_s": build_s, "executed": executed, "site_mb": _folder_mb(site),
+              "frames_mb": sum(f.stat().st_size for f in frames) / 1e6, "frames": len(frames),
+              "pages": [], "latency": []}
+    sys.path.insert(0, str(ROOT))
+    from playwright.sync_api import sync_playwright
+
+    from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
+
+    server, origin = _serve(site)
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+            for page_file in sorted(site.glob("*.html")):
+                context = browser.new_context(viewport={"width": 1280, "height": 900})
+                page = context.new_page()
+                page.goto(f"{origin}/{page_file.name}", wait_until="load")
+                page.wait_for_timeout(1500)  # late requests: MathJax fonts, widget manager
+                sent = page.evaluate("() => performance.getEntriesByType('navigation').concat("
+                                     "performance.getEntriesByType('resource'))"
+                                     ".reduce((s, e) => s + (e.transferSize || e.encodedBodySize || 0), 0)")
+                result["pages"].append((page_file.name, page_file.stat().st_size / 1e6, sent / 1e6))
+                context.close()
+            # Frame switching: mg_block's voltage slider (notebook 02), the demo with the most frames.
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.goto(f"{origin}/02_nmda_receptor.html", wait_until="load")
+            fig = page.locator('figure.kc-demo[data-demo="mg_block"]')
+            slider = fig.locator('[data-control="voltage_mv"]')
+            fig.scroll_into_view_if_needed()
+            fig.evaluate("""fig => {
+                const img = fig.querySelector('img.course-figure');
+                window.__loads = [];
+                img.addEventListener('load', () => window.__loads.push(performance.now()));
+                document.addEventListener('keydown', e => { window.__key = e.timeStamp; }, true);
+            }""")
+            slider.focus()
+            page.wait_for_timeout(500)  # the neighbours of the current state are fetched on focus
+            for i in range(presses):
+                key = "ArrowRight" if i < presses // 2 else "ArrowLeft"
+                count = page.evaluate("() => window.__loads.length")
+                page.keyboard.press(key)
+                page.wait_for_function(f"() => window.__loads.length > {count}", timeout=10_000)
+                result["latency"].append(page.evaluate("() => window.__loads[window.__loads.length - 1]"
+                                                       " - window.__key"))
+                page.wait_for_timeout(150)  # a student's pace: the next neighbours arrive meanwhile
+            browser.close()
+    finally:
+        server.shutdown()
+        shutil.rmtree(site, ignore_errors=True)
+    return result
+
+
+def static_section(r: dict) -> list[str]:
+    if "note" in r:
+        return ["## Static site", f"Not measured ({r['note']}).", ""]
+    lat = r["latency"]
+    worst = max(r["pages"], key=lambda p: p[2])
+    over = [p for p in r["pages"] if p[2] > FIRST_LOAD_BUDGET_MB]
+    return [
+        "## Static site",
+        "`make html` into a temporary folder, then each page served from 127.0.0.1 to headless chromium.",
+        "Demos on the static page switch between frames Python drew at build time (scripts/build_frames.py).",
+        "",
+        f"- `make html` build time: {r['build_s']:.0f} s wall on this 2-core machine "
+        f"({r['executed']} notebooks re-executed; executed copies newer than their inputs are reused).",
+        f"- Whole site: {r['site_mb']:.1f} MB, of which {r['frames']} frames take {r['frames_mb']:.1f} MB. "
+        f"Budget {SITE_BUDGET_MB:.0f} MB: {'within' if r['site_mb'] <= SITE_BUDGET_MB else 'OVER'}.",
+        f"- Frame switch, key press to the new image's `load` (mg_block voltage slider, {len(lat)} presses): "
+        f"median {statistics.median(lat):.1f} ms, p95 {percentile(lat, 95):.1f} ms (budget: median <= 16 ms).",
+        f"- First load, bytes transferred per page (budget {FIRST_LOAD_BUDGET_MB:.0f} MB): largest "
+        f"{worst[2]:.2f} MB ({worst[0]}); " + ("every page within budget." if not over else
+                                                f"over budget: {', '.join(p[0] for p in over)}."),
+        "",
+        "| page | HTML (MB) | first load transferred (MB) |",
+        "|---|---|---|",
+        *[f"| {name} | {html_mb:.2f} | {sent:.2f} |" for name, html_mb, sent in r["pages"]],
+        "",
+    ]
+
+
+def replace_section(path: Path, section: list[str]) -> None:
+    """Write ``section`` (a `## ` section) into the report, in place of the old one or at the end."""
+    heading = section[0]
+    old = path.read_text().splitlines() if path.exists() else ["# Benchmarks", ""]
+    out, skip, done = [], False, False
+    for line in old:
+        if line.startswith("## "):
+            skip = line == heading
+            if skip and not done:
+                out += section[:-1] if section[-1] == "" else section
+                out.append("")
+                done = True
+        if not skip:
+            out.append(line)
+    if not done:
+        out += [""] * (out[-1:] != [""]) + section
+    path.write_text("\n".join(out).rstrip("\n") + "\n")
+
+
 def main(argv):
     path = next((a for a in argv if not a.startswith("--")), "BENCHMARKS.md")
     quick = "--quick" in argv
+    if "--static-only" in argv:
+        section = static_section(static_site(10 if quick else 30))
+        print("\n".join(section))
+        replace_section(Path(path), section)
+        return
     names = demo_names()
     print("kernel-side slider-to-figure latency:")
     rows = kernel_latency(names, moves=8 if quick else 24, baseline_moves=4 if quick else 12)
@@ -387,6 +534,8 @@ def main(argv):
     imp = min(import_time_s() for _ in range(5))
     print(f"import ketamine_course: {imp * 1000:.1f} ms")
     models = model_times()
+    print("static site (make html, sizes, first load, frame switching):")
+    static = static_section(static_site(10 if quick else 30))
 
     over = [r["demo"] for r in rows if not r["median"] <= 100]
     lines = [
@@ -432,6 +581,7 @@ def main(argv):
         "Heavy libraries load only when a submodule needs them.",
         "",
         *model_section(models),
+        *static,
     ]
     kept = kept_sections(Path(path), lines)
     text = "\n".join(lines + kept) + ("\n" if kept else "")

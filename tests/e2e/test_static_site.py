@@ -3,7 +3,7 @@
 Each exported page is served from a local HTTP server on 127.0.0.1 and opened
 with request interception: any request to another host is recorded and
 aborted, and the test fails if there is one. Every interactive demo must show
-its figure (the saved widget state renders <img class="course-figure">).
+its figure (scripts/build_frames.py renders <figure class="kc-demo"> with <img class="course-figure">).
 axe-core (npm, installed by `make html`) then audits the rendered page; any
 violation of impact "serious" or "critical" fails the test, and all violations
 are written to test-artifacts/site/<page>.axe.json.
@@ -24,7 +24,7 @@ from .conftest import NOTEBOOK_IDS, demo_cells, free_port
 
 pytestmark = pytest.mark.e2e
 
-DEMO_FIGURE = ".widget-vbox > img.course-figure"
+DEMO_FIGURE = "figure.kc-demo > img.course-figure"  # live static demos (scripts/build_frames.py)
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):

@@ -145,7 +145,7 @@ def plasma_curve(route: str = "iv_infusion", dose_mg_per_kg: float = 0.5, weight
                  f"({dose_mg_per_kg * weight_kg:.0f} mg), {chosen.name}: modelled peak {c_peak:.0f} ng/mL "
                  f"({c_peak / units.MW_KETAMINE_G_PER_MOL:.2f} µM) at {t_peak:.0f} min, "
                  f"{result.concentration_ng_per_ml[-1]:.0f} ng/mL after {t_end / 60:.0f} h; "
-                 f"measured during anesthesia: about {mean * mw:.0f} ng/mL.")
+                 f"measured during anesthesia: about {mean * mw:.0f} ng/mL ({scale} y axis).")
         if not y_scale.show(scale):
             return False
         # Keep the legend and the note off the curves, bands and their labels on either axis.
