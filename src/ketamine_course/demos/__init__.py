@@ -51,11 +51,17 @@ def _recorded(function):
     return build
 
 
-for _name in ("half_life", "timeline", "coincidence", "mg_block", "occupancy", "trapping_block", "disinhibition",
-              "spines", "plasma_curve", "esketamine_spray", "onset_comparison", "course_vs_single",
-              "evidence_explorer", "adverse_effects"):
-    globals()[_name] = _recorded(globals()[_name])
-del _name
+def _record_every_demo() -> None:
+    """Wrap every public demo function of this package (annotated ``-> Demo``) with :func:`_recorded`."""
+    import inspect
+
+    for name, value in list(globals().items()):
+        if (inspect.isfunction(value) and not name.startswith("_") and value.__module__.startswith(__name__ + ".")
+                and inspect.signature(value).return_annotation in ("Demo", Demo)):
+            globals()[name] = _recorded(value)
+
+
+_record_every_demo()
 
 __all__ = [
     "DPI", "FIGSIZE", "RECIPE_MIME", "Blitter", "CourseImage", "Demo", "Description", "YScale", "new_figure",
