@@ -19,13 +19,16 @@ be (the neighbours of the current state, once a control has focus), so a
 page's first load holds one figure per demo. Controls the page cannot vary
 are shown disabled, with a note that the notebook can change them.
 
-Python stays the only source of every figure: the JavaScript only swaps files.
+Python stays the only source of every figure: the JavaScript only swaps files. Frames are cached
+in build/frames-cache/ by recipe and by a digest of src/, data/ and this script, so a rebuild redraws only
+the demos whose code or data changed.
 ``scripts/build_html.py`` calls :func:`live_demos` on each executed notebook
 before exporting it (one marked hook).
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import html
 import io
@@ -44,6 +47,8 @@ FRAME_BUDGET = 160
 #: Where the frames go, under the site folder.
 FRAMES_DIR = "frames"
 CONTROLLER = "frames.js"
+#: Frames already drawn, by recipe and by the code and data that draw them (reused by the next build).
+CACHE = Path(__file__).resolve().parents[1] / "build" / "frames-cache"
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
@@ -207,6 +212,36 @@ def render(recipe: dict, folder: Path, budget: int = FRAME_BUDGET) -> dict:
     size = Image.open(folder / frames[0][0]).size
     return {"demo": recipe["demo"], "caption": demo.caption, "controls": specs, "frames": frames,
             "extras": extras, "width": size[0], "height": size[1]}
+
+
+@functools.lru_cache(maxsize=1)
+def _sources_digest() -> str:
+    """A digest of everything a frame depends on: the package, the data and this script."""
+    root = Path(__file__).resolve().parents[1]
+    digest = hashlib.sha1(Path(__file__).read_bytes())
+    for folder in (root / "src" / "ketamine_course", root / "data"):
+        for f in sorted(folder.rglob("*")):
+            if f.is_file() and "__pycache__" not in f.parts:
+                digest.update(f.relative_to(root).as_posix().encode())
+                digest.update(f.read_bytes())
+    return digest.hexdigest()
+
+
+def cached_render(recipe: dict, folder: Path, budget: int = FRAME_BUDGET) -> dict:
+    """:func:`render` through ``CACHE``: a demo whose recipe, code and data are unchanged is not redrawn."""
+    key = hashlib.sha1(json.dumps([recipe, budget, _sources_digest()], sort_keys=True).encode()).hexdigest()[:20]
+    stored = CACHE / key
+    done = stored / "manifest.json"
+    if not done.exists():
+        if stored.exists():
+            shutil.rmtree(stored)
+        manifest = render(recipe, stored, budget)
+        done.write_text(json.dumps(manifest, separators=(",", ":")), encoding="utf-8")  # written last: complete
+    manifest = json.loads(done.read_text(encoding="utf-8"))
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in {f[0] for f in manifest["frames"]}:
+        shutil.copy2(stored / name, folder / name)
+    return manifest
 
 
 # ---------------------------------------------------------------------------------------------- page
@@ -414,7 +449,7 @@ def live_demos(nb, site: Path, stem: str, budget: int = FRAME_BUDGET) -> "nbform
     (Path(site) / FRAMES_DIR).mkdir(parents=True, exist_ok=True)
     (Path(site) / FRAMES_DIR / CONTROLLER).write_text(CONTROLLER_JS, encoding="utf-8")
     for n, (c, o, recipe) in enumerate(found):
-        manifest = render(recipe, folder, budget)
+        manifest = cached_render(recipe, folder, budget)
         uid = f"kc-{stem[:2]}-{n + 1}"
         (folder / f"{uid}.json").write_text(json.dumps(manifest, separators=(",", ":")), encoding="utf-8")
         out = nb.cells[c].outputs[o]
