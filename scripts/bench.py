@@ -376,7 +376,7 @@ def fmt(x, digits=0):
 
 #: What `make html` must not exceed: the first load of any page, bytes transferred (issue 13).
 FIRST_LOAD_BUDGET_MB = 3.0
-#: The whole site, MB: set from the measured 27 MB (frames about half of it) with room for one
+#: The whole site, MB: set from the measured 26.3 MB (11.8 MB of frames) with room for one
 #: more notebook of demos; see the "Static site" section of BENCHMARKS.md.
 SITE_BUDGET_MB = 40.0
 
@@ -474,7 +474,8 @@ def static_section(r: dict) -> list[str]:
         "Demos on the static page switch between frames Python drew at build time (scripts/build_frames.py).",
         "",
         f"- `make html` build time: {r['build_s']:.0f} s wall on this 2-core machine "
-        f"({r['executed']} notebooks re-executed; executed copies newer than their inputs are reused).",
+        f"({r['executed']} notebooks re-executed; executed copies newer than their inputs are reused, and frames "
+        "are redrawn only for demos whose code or data changed, build/frames-cache).",
         f"- Whole site: {r['site_mb']:.1f} MB, of which {r['frames']} frames take {r['frames_mb']:.1f} MB. "
         f"Budget {SITE_BUDGET_MB:.0f} MB: {'within' if r['site_mb'] <= SITE_BUDGET_MB else 'OVER'}.",
         f"- Frame switch, key press to the new image's `load` (mg_block voltage slider, {len(lat)} presses): "
