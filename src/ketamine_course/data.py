@@ -198,6 +198,54 @@ ADVERSE_EFFECTS = TableSchema(
     ),
 )
 
+def _trial_interval_is_consistent(row: dict) -> str | None:
+    low, high, effect = row["ci_low"], row["ci_high"], row["effect"]
+    if (low is None) != (high is None):
+        return "columns 'ci_low' and 'ci_high': give both ends of the interval or neither"
+    if low is None:
+        return None
+    if effect is None:
+        return "column 'effect': empty, but a confidence interval is given"
+    if low > high:
+        return f"columns 'ci_low' and 'ci_high': inverted interval ({low} > {high})"
+    if not low <= effect <= high:
+        return f"column 'effect': {effect} lies outside its interval [{low}, {high}]"
+    if row["effect_measure"] == "hazard_ratio" and low <= 0:
+        return f"column 'ci_low': {low} is not a valid hazard ratio (must be > 0)"
+    return None
+
+
+TRIALS = TableSchema(
+    filename="trials.csv",
+    description="One row per trial comparison: design, size, primary result with its 95% CI, and how it was extracted.",
+    columns=(
+        Column("trial", description="Trial name, with the arm when a trial has several."),
+        Column("source", "sources", description="Keys in references.bib: the primary paper first."),
+        Column("design", choices=("crossover", "parallel_active_placebo", "parallel_add_on",
+                                  "randomised_withdrawal", "non_inferiority")),
+        Column("population", description="Who was randomised."),
+        Column("n_active", "int", "participants", required=False, minimum=1, maximum=100000,
+               description="Participants in the active arm (empty when no source states it)."),
+        Column("n_control", "int", "participants", required=False, minimum=1, maximum=100000),
+        Column("comparator"),
+        Column("endpoint", description="The primary endpoint as the trial defined it."),
+        Column("timepoint_days", "float", "days", required=False, minimum=0, maximum=3650,
+               description="When the endpoint was measured; empty for time-to-event endpoints."),
+        Column("effect", "float", "unit given by effect_measure", required=False, minimum=-100, maximum=100,
+               description="Active minus control (negative favours the drug on symptom scales)."),
+        Column("ci_low", "float", "unit given by effect_measure", required=False, minimum=-100, maximum=100),
+        Column("ci_high", "float", "unit given by effect_measure", required=False, minimum=-100, maximum=100),
+        Column("effect_measure", choices=("madrs_points", "hdrs25_points", "hdrs_points", "hazard_ratio",
+                                          "response_points")),
+        Column("met_primary", choices=("yes", "no", "not_tested"),
+               description="Whether the trial met its primary endpoint as its own analysis plan defined it."),
+        Column("extraction", choices=("text", "table", "computed", "figure-approx")),
+        Column("status", choices=("confirmed", "secondary")),
+        Column("note", required=False),
+    ),
+    row_checks=(_trial_interval_is_consistent,),
+)
+
 GLOSSARY = TableSchema(
     filename="glossary.csv",
     description="Terms used in the course, with short definitions.",
@@ -205,7 +253,7 @@ GLOSSARY = TableSchema(
         Column("term"),
         Column("definition"),
         Column("see_also", required=False, description="Other terms, separated by ';'."),
-        Column("first_notebook", "int", "notebook number", minimum=0, maximum=6),
+        Column("first_notebook", "int", "notebook number", minimum=0, maximum=7),
         Column("source", "sources"),
     ),
 )
@@ -213,7 +261,8 @@ GLOSSARY = TableSchema(
 #: Every table the course ships, by name (the file name without ``.csv``).
 SCHEMAS: dict[str, TableSchema] = {"adverse_effects": ADVERSE_EFFECTS, "evidence": EVIDENCE,
                                    "glossary": GLOSSARY, "history": HISTORY, "hypotheses": HYPOTHESES,
-                                   "onset_trials": ONSET_TRIALS, "structures": STRUCTURES}
+                                   "onset_trials": ONSET_TRIALS, "structures": STRUCTURES,
+                                   "trials": TRIALS}
 
 
 def reference_keys(data_dir: Path | str | None = None) -> set[str]:
