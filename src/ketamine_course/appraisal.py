@@ -272,3 +272,98 @@ def apparent_effect(true_effect_points, share_unblinded, expectation_points):
             raise ValueError(f"{name} must be in [{lo}, {hi}] ({unit}); got {arr.tolist()}")
     out = true + share * expect
     return float(out) if out.ndim == 0 else out
+
+
+# --------------------------------------------------------------------------
+# Capstone: a composite clinic claim, in the course's own words
+# --------------------------------------------------------------------------
+
+#: The composite advert of notebook 07, section 5, one sentence per claim. Written for the course;
+#: it quotes no real clinic.
+CLINIC_ADVERT = (
+    ("onset", "Ketamine works within hours, when ordinary antidepressants take months."),
+    ("response", "Seven in ten of our patients respond."),
+    ("approval", "Our ketamine infusions are an FDA-approved treatment for depression."),
+    ("safety", "It is safer than other psychiatric drugs, with no risk of addiction."),
+    ("conditions", "We treat depression, PTSD, anxiety, OCD and chronic pain."),
+    ("session", "Sessions are quick: you are in and out in under an hour."),
+)
+
+#: Allowed verdicts for a claim.
+VERDICTS = ("supported", "overstated", "unsupported")
+
+#: The course's verdict on each claim, why, where the course shows it, and the study that would settle it
+#: (population, comparator, outcome, time point, design).
+CLAIM_VERDICTS = {
+    "onset": ("overstated",
+              "In placebo-controlled trials of one IV infusion, average symptoms improve within hours and the "
+              "advantage peaks around day 1, but not everyone responds and one dose fades within about a week; "
+              "SSRIs also separate from placebo in week 1, and their delay is mainly to full response.",
+              "notebook 05; Kishimoto 2016 (Hedges' g -1.00 at day 1, lost by days 10-12)",
+              "adults with treatment-resistant depression; saline or midazolam; MADRS response; hours 2 to 72 and "
+              "weeks 1 to 4; randomised, double-blind, with blinding checked"),
+    "response": ("overstated",
+                 "A raw response rate without its comparator says little: in TRANSFORM-2 about 69% responded at day 28 "
+                 "with esketamine but about 52% also responded with a new antidepressant plus placebo spray, an NNT of "
+                 "about 6. A clinic's own series has no comparator at all.",
+                 "notebook 05 (TRANSFORM-2 response rates); section 3 of this notebook (NNT)",
+                 "the clinic's kind of patients; an inactive or active placebo; response (at least 50% MADRS "
+                 "reduction); a stated day, e.g. day 28; randomised controlled trial"),
+    "approval": ("unsupported",
+                 "The FDA approved esketamine nasal spray (Spravato) for treatment-resistant depression and for "
+                 "depressive symptoms with acute suicidal ideation. Racemic ketamine is approved only as an "
+                 "anesthetic; infusions for depression are off-label.",
+                 "notebooks 01 and 06; the Spravato label",
+                 "not a trial question: check the drug, route and indication on the FDA label"),
+    "safety": ("unsupported",
+               "Ketamine is Schedule III, the esketamine label warns of abuse, misuse and dependence, sessions need "
+               "monitoring for dissociation, sedation and blood pressure, and heavy use damages the bladder. "
+               "Long-term safety of repeated dosing is poorly studied, so 'safer than other drugs' has no "
+               "head-to-head evidence behind it.",
+               "notebook 06 (adverse effects, NNH for dissociation about 4)",
+               "people given repeated courses; an active comparator; serious adverse events, misuse and bladder "
+               "harm; years; large randomised or long-term cohort studies"),
+    "conditions": ("overstated",
+                   "Evidence is strongest for short-term relief in treatment-resistant depression. PTSD trials "
+                   "conflict, OCD rests on one small trial, anxiety on open-label studies and chronic pain on small, "
+                   "mostly high-risk-of-bias trials.",
+                   "notebook 06 (evidence by condition)",
+                   "for each condition separately: adults with that diagnosis; placebo or usual care; the "
+                   "condition's own validated scale; weeks to months; randomised, blinded trials"),
+    "session": ("unsupported",
+                "An infusion alone lasts about 40 minutes and is followed by monitoring; Spravato requires at least "
+                "2 hours of observation after the dose and no driving until the next day.",
+                "notebook 04 (the session); the Spravato label",
+                "not a trial question: the label and the clinic's protocol state the monitoring time"),
+}
+
+
+def advert() -> str:
+    """The composite clinic advert as one paragraph (notebook 07, section 5)."""
+    return " ".join(sentence for _, sentence in CLINIC_ADVERT)
+
+
+def judge_claims(verdicts: dict) -> list[tuple[str, bool, str]]:
+    """Compare a student's verdicts with the course's: (claim, correct, feedback) per claim.
+
+    Raises
+    ------
+    ValueError
+        If ``verdicts`` is not a dict of claim -> one of :data:`VERDICTS`, or misses a claim.
+    """
+    if not isinstance(verdicts, dict):
+        raise ValueError(f"verdicts must be a dict of claim -> verdict; got {type(verdicts).__name__}")
+    unknown = sorted(set(verdicts) - set(CLAIM_VERDICTS))
+    if unknown:
+        raise ValueError(f"unknown claim(s) {', '.join(unknown)}; claims are {', '.join(CLAIM_VERDICTS)}")
+    out = []
+    for claim, (right, why, where, study) in CLAIM_VERDICTS.items():
+        given = verdicts.get(claim)
+        if given is ...:
+            given = None
+        if given is not None and given not in VERDICTS:
+            raise ValueError(f"verdict for '{claim}' must be one of {', '.join(VERDICTS)}; got {given!r}")
+        ok = given == right
+        head = "no verdict yet" if given is None else ("right" if ok else f"you said {given}, the course says {right}")
+        out.append((claim, ok, f"{head}. {why} (See {where}.) A study that would settle it: {study}."))
+    return out

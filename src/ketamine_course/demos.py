@@ -1216,3 +1216,5 @@ class GlossarySearch(widgets.VBox):
 def glossary_search(query: str = "block") -> GlossarySearch:
     """Search the course glossary (data/glossary.csv)."""
     return GlossarySearch(query)
+
+from .demos_appraisal import blinding, forest_plot  # noqa: E402  (notebook 07; moves into demos/ at merge)

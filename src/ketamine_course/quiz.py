@@ -250,4 +250,39 @@ QUIZZES: dict[str, list[Question]] = {
                              "history of intracerebral hemorrhage, and hypersensitivity.",
                  hints={2: "Spravato is given together with an oral antidepressant in TRD."}),
     ],
+    "07": [
+        Question("SUSTAIN-1 randomised only patients in stable remission or response after 16 weeks of esketamine. "
+                 "What can it tell someone who has never taken esketamine?",
+                 options=("that esketamine will work for them", "whether staying on esketamine after a good "
+                          "response delays relapse, not whether starting it helps them",
+                          "nothing at all: randomised withdrawal trials are invalid"), answer=1,
+                 explanation="A randomised withdrawal trial answers a question about people who already responded. "
+                             "Non-responders left before randomisation, so it says nothing about the chance of "
+                             "responding in the first place.",
+                 hints={2: "The design is valid; it just answers a narrower question."}),
+        Question("TRANSFORM-1 (84 mg): MADRS difference -3.2, 95% CI -6.88 to 0.45. Did it meet its primary "
+                 "endpoint?", options=("yes: the estimate favours esketamine", "no: the interval includes no "
+                                       "difference (P = .088)"), answer=1,
+                 explanation="An interval that includes 0 means the data are compatible with no effect, so the "
+                             "prespecified test failed; the 56 mg arm could then not be formally tested."),
+        Question("ELEKT-D: 55.4% responded to ketamine and 41.2% to ECT. What is the number needed to treat?",
+                 answer=7.0, tolerance=0.2, unit="patients",
+                 explanation="NNT = 1 / (0.554 - 0.412) = 7.0. The trial was designed to show non-inferiority, "
+                             "not superiority, and was open label."),
+        Question("Pooling the four short-term esketamine comparisons gives the same answer with fixed and random "
+                 "effects. Why?", options=("statsmodels ignores the choice", "the estimated between-trial "
+                                           "variance is zero, so the two models coincide",
+                                           "random effects always equal fixed effects"), answer=1,
+                 explanation="The DerSimonian-Laird estimate of tau squared is below zero for these trials and is "
+                             "set to zero: with no detectable heterogeneity the random-effects model reduces to the "
+                             "fixed-effect one.",
+                 hints={2: "With heterogeneous trials random effects widen the interval and shift weight to small "
+                           "trials."}),
+        Question("Why compare ketamine with midazolam rather than saline?",
+                 options=("midazolam is a better antidepressant", "midazolam has noticeable effects too, so "
+                          "patients are less able to guess their group", "saline is unsafe"), answer=1,
+                 explanation="Dissociation reveals ketamine against saline. An active placebo makes guessing "
+                             "harder; in pooled patient-level data the day-1 effect size was smaller against "
+                             "midazolam (d = 0.7) than against saline (d = 1.8)."),
+    ],
 }
