@@ -175,8 +175,9 @@ def demo_names() -> list[str]:
 
     from ketamine_course import demos
 
+    # Demos defined in demos.py, plus those it re-exports from their own modules (e.g. demos_appraisal).
     return [n for n, f in inspect.getmembers(demos, inspect.isfunction)
-            if not n.startswith("_") and f.__module__ == demos.__name__
+            if not n.startswith("_") and f.__module__.startswith(demos.__name__)
             and inspect.signature(f).return_annotation in ("Demo", demos.Demo)]
 
 

@@ -19,6 +19,7 @@ from matplotlib.patches import Polygon
 
 from . import appraisal, data, style
 from . import demos as _demos
+from .demos import Demo  # for annotations; demos are built through _demos.Demo (patchable)
 
 #: How each effect measure is written on an axis.
 MEASURE_LABEL = {"madrs_points": "MADRS points", "hdrs25_points": "HDRS-25 points", "hdrs_points": "HDRS points",
@@ -39,7 +40,7 @@ def _short(key: str) -> str:
     return f"{f.get('author', key).split(' and ')[0].split(',')[0]} {f.get('year', '')}".strip()
 
 
-def forest_plot(group: str = "esketamine", method: str = "random", positive_only: bool = False):
+def forest_plot(group: str = "esketamine", method: str = "random", positive_only: bool = False) -> Demo:
     """Forest plot of one trial programme from ``data/trials.csv``, pooled live with statsmodels.
 
     Checkboxes choose the trials, a dropdown the model (DerSimonian-Laird random
@@ -158,7 +159,7 @@ def forest_plot(group: str = "esketamine", method: str = "random", positive_only
                        dynamic=[*bars, *dots, *notes, diamond, pooled_note])
 
 
-def blinding(share_unblinded: float = 0.6, expectation_points: float = 4.0, true_effect_points: float = 3.0):
+def blinding(share_unblinded: float = 0.6, expectation_points: float = 4.0, true_effect_points: float = 3.0) -> Demo:
     """ILLUSTRATIVE: how functional unblinding inflates a measured drug-placebo difference.
 
     The line shows the difference a trial would measure for every share of
