@@ -156,6 +156,8 @@ def pool(rows: list[dict], method: str = "random") -> Pooled:
     low, high = est - Z95 * sd, est + Z95 * sd
     if ratio:
         est, low, high = math.exp(est), math.exp(low), math.exp(high)
+    if len(usable) == 1:  # nothing to pool: report the trial's own published numbers, not a rounded rebuild
+        est, low, high = usable[0]["effect"], usable[0]["ci_low"], usable[0]["ci_high"]
     q, df = float(res.q), len(usable) - 1
     i2 = max(0.0, (q - df) / q) if q > 0 else 0.0
     return Pooled(method, est, low, high, tau2, i2, measures[0], tuple(r["trial"] for r in usable),
