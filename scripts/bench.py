@@ -179,6 +179,7 @@ def demo_names() -> list[str]:
 
     from ketamine_course import demos
 
+    # Every demo function of the demos package's concept modules.
     return [n for n, f in inspect.getmembers(demos, inspect.isfunction)
             if not n.startswith("_") and f.__module__.startswith(demos.__name__ + ".")
             and inspect.signature(f).return_annotation in ("Demo", demos.Demo)]

@@ -29,6 +29,7 @@ CHECKS = {
         plasticity.output_vs_block(np.linspace(0, 1, 1001)))]), 0.0),
     exercises.check_protocol_peak_um: (pk.ng_per_ml_to_um(pk.simulate(0.5, 70.0).peak()[1]), 177.3),
     exercises.check_nnt: (1 / (0.693 - 0.520), 17.3),
+    exercises.check_elektd_nnt: (1 / (0.554 - 0.412), 14.2),
 }
 
 
@@ -42,6 +43,31 @@ def test_check_accepts_the_solution_and_rejects_a_wrong_answer(check, capsys):
     assert out.startswith("Not yet.") and len(out) > 30, "a wrong answer gets an explanation"
     assert not check(...)
     assert "number" in capsys.readouterr().out
+
+
+def test_elektd_check_takes_the_interval_too(capsys):
+    from ketamine_course import appraisal
+
+    assert exercises.check_elektd_nnt(appraisal.nnt(0.554, 0.412, 195, 170))
+    assert "95% CI 4.2 to 25.4" in capsys.readouterr().out
+    assert not exercises.check_elektd_nnt((7.0, 3.9, 24.2))   # the risk-difference interval, not inverted
+    assert "interval" in capsys.readouterr().out
+
+
+def test_capstone_claims_check(capsys):
+    from ketamine_course import appraisal
+
+    right = {claim: verdict for claim, (verdict, *_rest) in appraisal.CLAIM_VERDICTS.items()}
+    assert set(right) == {claim for claim, _ in appraisal.CLINIC_ADVERT}
+    assert exercises.check_claims(right)
+    assert "all 6 verdicts" in capsys.readouterr().out
+    assert not exercises.check_claims(dict(right, approval="supported"))
+    out = capsys.readouterr().out
+    assert "5 of 6" in out and "you said supported, the course says unsupported" in out
+    assert not exercises.check_claims(dict(right, onset="true"))
+    assert "must be one of supported, overstated, unsupported" in capsys.readouterr().out
+    assert not exercises.check_claims(["overstated"])
+    assert "must be a dict" in capsys.readouterr().out
 
 
 def test_regulation_count_matches_the_data():

@@ -84,7 +84,7 @@ def _demo_functions():
     from ketamine_course import demos
 
     return [name for name, fn in inspect.getmembers(demos, inspect.isfunction)
-            if not name.startswith("_") and fn.__module__ == demos.__name__
+            if not name.startswith("_") and fn.__module__.startswith(demos.__name__)
             and inspect.signature(fn).return_annotation in ("Demo", demos.Demo)]
 
 

@@ -9,12 +9,14 @@ One module per concept, beside the concept module it draws:
 - :mod:`.plasticity`: disinhibition and spines (03);
 - :mod:`.onset`: onset comparison and a course against one infusion (05);
 - :mod:`.safety`: evidence by condition and adverse effects (06);
+- :mod:`.appraisal`: forest plots and the blinding model (07);
 - :mod:`.glossary`: the glossary search box.
 
 The science lives in the concept modules; these modules only wire widgets to
 artists. A notebook calls a demo in one line, e.g. ``demos.mg_block()``.
 """
 
+from .appraisal import blinding, forest_plot
 from .base import DPI, FIGSIZE, Blitter, CourseImage, Demo, YScale, new_figure, render_png, slider
 from .glossary import GlossarySearch, glossary_search
 from .history import timeline
@@ -30,4 +32,5 @@ __all__ = [
     "disinhibition", "spines", "plasma_curve", "esketamine_spray", "PK_ROUTES", "PK_MODELS",
     "INDUCTION_DOSE_MG_PER_KG", "onset_comparison", "course_vs_single", "ONSET_TREATMENTS",
     "ONSET_MEASURES", "evidence_explorer", "adverse_effects", "GlossarySearch", "glossary_search",
+    "forest_plot", "blinding",
 ]
