@@ -5,8 +5,8 @@
 1. Each notebook is executed into build/executed/ (nbconvert's
    ExecutePreprocessor, widget state stored), so the demos on the slides show
    their controls and default figure even though the committed notebooks keep
-   no widget state. A notebook is executed again only when it, the package or
-   the data changed since the last run.
+   no widget state. A notebook is executed again only when it, the package, the data
+   or the figures changed since the last run.
 2. The executed copy is cut into slides here, whatever slideshow metadata the
    notebook carries: every ``#``/``##`` heading starts a slide, every ``###``
    heading a vertical sub-slide, and a section whose estimated height exceeds
@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import html as html_lib
 import re
 import shutil
 import struct
@@ -63,7 +64,7 @@ BUDGET = 650
 def _inputs_digest(path: Path) -> str:
     """A digest of everything a notebook's outputs depend on: itself, the package and the data."""
     h = hashlib.sha256(path.read_bytes())
-    for folder in (ROOT / "src" / "ketamine_course", ROOT / "data"):
+    for folder in (ROOT / "src" / "ketamine_course", ROOT / "data", ROOT / "figures"):
         for f in sorted(folder.rglob("*")):
             if f.is_file() and "__pycache__" not in f.parts:
                 h.update(str(f.relative_to(ROOT)).encode())
@@ -189,6 +190,8 @@ CODE_PAD = 40             # a code cell's padding and borders
 PARAGRAPH_GAP = 20
 HEADING = {1: 110, 2: 80, 3: 62}
 TABLE_ROW = 42
+DEMO_EXTRA = 110          # a demo's detail panel or source table scrolls in a box this tall on a slide
+CONTINUED = 36            # the "... (continued)" line atop a sub-slide
 #: The tallest an image or a demo's figure is shown on a slide (CSS in the template uses the same value).
 MAX_FIGURE = 380
 MAX_FIGURE_WIDTH = 1100
@@ -251,9 +254,15 @@ def _widget_height(model_id: str, state: dict) -> float:
         return 24 * max(1, -(-len(text) // 110)) + TABLE_ROW * rows + 10
     children = [c.replace("IPY_MODEL_", "") for c in s.get("children", [])]
     if name == "VBoxModel":
-        return sum(_widget_height(c, state) for c in children) + 8
+        parts = [_widget_height(c, state) for c in children]
+        figure = any("course-figure" in state.get(c, {}).get("state", {}).get("_dom_classes", []) for c in children)
+        if figure:      # a demo: what follows its caption scrolls in a box of DEMO_EXTRA px (see the template)
+            parts = parts[:3] + [min(p, DEMO_EXTRA) for p in parts[3:]]
+        return sum(parts) + 8
     if name in ("HBoxModel", "GridBoxModel"):
-        return max((_widget_height(c, state) for c in children), default=0) + 8
+        # Controls side by side wrap onto further rows when they are wider than the slide together.
+        rows = max(1, -(-sum(_widget_width(c, state) for c in children) // (SLIDE_WIDTH - 80)))
+        return rows * max((_widget_height(c, state) for c in children), default=0) + 8
     if name in ("RadioButtonsModel", "SelectMultipleModel", "SelectModel"):
         return 30 * max(1, len(s.get("_options_labels", []))) + 8
     if name == "AccordionModel" or name == "TabModel":
@@ -261,6 +270,19 @@ def _widget_height(model_id: str, state: dict) -> float:
     if name == "OutputModel":
         return sum(_output_height(o, state) for o in s.get("outputs", []))
     return 40   # a slider, dropdown, toggle, button...
+
+
+def _widget_width(model_id: str, state: dict) -> float:
+    model = state.get(model_id, {})
+    s = model.get("state", {})
+    layout = state.get(str(s.get("layout", "")).replace("IPY_MODEL_", ""), {}).get("state", {})
+    px = re.match(r"(\d+)px", str(layout.get("width") or ""))
+    if px:
+        return int(px.group(1)) + 8
+    labels = s.get("_options_labels") or []
+    if model.get("model_name") == "ToggleButtonsModel":
+        return sum(10 * len(x) + 40 for x in labels)
+    return 10 * len(str(s.get("description", ""))) + 60
 
 
 def _output_height(out, state: dict) -> float:
@@ -454,13 +476,18 @@ def section_notes(nb, number: str, guide: dict[str, GuideEntry]) -> dict[str, st
     return notes
 
 
+def _plain_heading(cell) -> str:
+    first = cell.source.lstrip().splitlines()[0].lstrip("#").strip()
+    return re.sub(r"[*_`]", "", first)
+
+
 def prepare(nb, guide: dict[str, GuideEntry], number: str) -> dict[str, int]:
     """Set every cell's slideshow metadata (see the module's docstring); returns counts for the build log."""
     state = nb.metadata.get("widgets", {}).get("application/vnd.jupyter.widget-state+json", {}).get("state", {})
     notes = section_notes(nb, number, guide)
     cells, counts = [], {"slides": 0, "subslides": 0, "skipped": 0}
     used = 0.0
-    current = "title"
+    current, heading, section_heading = "title", None, None
     split = []
     for cell in nb.cells:
         if shows_only_its_result(cell):
@@ -487,13 +514,29 @@ def prepare(nb, guide: dict[str, GuideEntry], number: str) -> dict[str, int]:
             kind = "subslide"    # a worked solution, shown open, gets a slide of its own
         else:
             kind = "-"
+        continued = kind == "subslide" and level != 3 and heading is not None and h + CONTINUED <= BUDGET
         if kind != "-":
             counts["slides" if kind == "slide" else "subslides"] += 1
             counts.setdefault("estimates", []).append(round(used))
             used = 0.0
-        cell.metadata["slideshow"] = {"slide_type": kind}
+        if continued:
+            # A sub-slide that carries on where the one above stopped says what it continues.
+            line = nbformat.v4.new_markdown_cell(
+                f'<p class="course-continued">{html_lib.escape(heading)} (continued)</p>')
+            line.metadata["slideshow"] = {"slide_type": "subslide"}
+            cells.append(line)
+            cell.metadata["slideshow"] = {"slide_type": "-"}
+            used += CONTINUED
+        else:
+            cell.metadata["slideshow"] = {"slide_type": kind}
         used += h
         cells.append(cell)
+        if level in (1, 2):
+            section_heading = heading = _plain_heading(cell)
+        elif level == 3:
+            heading = _plain_heading(cell)
+        elif cell.cell_type == "markdown" and cell.source.lstrip().startswith("<details"):
+            heading = section_heading     # a worked solution closes its activity; the section goes on
         if kind == "slide":
             current = "title" if not counts["slides"] - 1 else section_key(cell.source.lstrip().splitlines()[0])
             if notes.get(current):
