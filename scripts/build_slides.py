@@ -117,7 +117,7 @@ def parse_guide(text: str) -> dict[str, GuideEntry]:
             continue
         if current is None:
             continue
-        row = re.match(r"^\|\s*([\d\s–-]+?)\s*\|\s*(.+?)\s*\|\s*$", line)
+        row = re.match(r"^\|\s*(\d[\d\s–-]*?)\s*\|\s*(.+?)\s*\|\s*$", line)
         if row:
             current.rows.append((row.group(1), row.group(2)))
             continue
@@ -147,26 +147,32 @@ def _words(text: str) -> set[str]:
 def assign_rows(rows: list[tuple[str, str]], sections: list[tuple[str, str]]) -> dict[str, list[str]]:
     """Give each timing row of the guide to the slide it is about.
 
-    ``sections`` lists (key, heading text) in notebook order: "title", "1", "2",
-    ..., "summary", "quiz". A row goes to the section it names ("Think! 2.2",
-    "Section 3", "Exercise 3.1"), the quiz row to "quiz", and any other row to the
-    numbered section whose heading shares the most words with it; a row with
-    nothing to go on follows the row before it (the guide's rows run in
-    notebook order), the first one to the title slide.
+    ``sections`` lists (key, text) in notebook order, the key being "title",
+    "1", "2", ..., "summary" or "quiz" and the text the section's heading line
+    followed by its prose and code. A row goes to the section it names
+    ("Think! 2.2", "Section 3", "Exercise 3.1"), the quiz row to "quiz", and any
+    other row to the numbered section whose text shares the most words with it
+    (the earliest of equals), among those not before the previous row's section:
+    the guide's rows run in notebook order. A row with nothing to go on follows
+    the row before it; the first one goes to the title slide.
     """
-    numbered = {key for key, _ in sections}
-    out: dict[str, list[str]] = {key: [] for key, _ in sections}
+    keys = [key for key, _ in sections]
+    out: dict[str, list[str]] = {key: [] for key in keys}
     previous = "title"
     for minutes, activity in rows:
         key = None
-        found = [m for m in _NUMBERED.findall(activity) if m in numbered]
+        found = [m for m in _NUMBERED.findall(activity) if m in out]
         if found:
             key = found[0]
         elif re.search(r"\bquiz\b", activity, re.I) and "quiz" in out:
             key = "quiz"
         else:
-            scores = [(len(_words(activity) & _words(heading)), k) for k, heading in sections if k.isdigit()]
-            best = max(scores, default=(0, None))
+            words, start = _words(activity), keys.index(previous)
+            scores = []
+            for k, text in sections[start:]:
+                if k.isdigit():
+                    scores.append((len(words & _words(text)), k))
+            best = max(scores, key=lambda sk: sk[0], default=(0, None))
             if best[0] > 0:
                 key = best[1]
         key = key or previous
@@ -456,12 +462,17 @@ def section_notes(nb, number: str, guide: dict[str, GuideEntry]) -> dict[str, st
     entry = guide.get(number)
     if entry is None:
         return {}
-    headings = [(section_key(c.source.splitlines()[0]), c.source.splitlines()[0].lstrip("#").strip())
-                for c in nb.cells if heading_level(c) in (1, 2)]
-    headings[0] = ("title", headings[0][1])
+    headings: list[tuple[str, str]] = []    # (key, heading line + the section's prose and code)
+    for c in nb.cells:
+        if heading_level(c) in (1, 2):
+            first, _, rest = c.source.lstrip().partition("\n")
+            headings.append(("title" if not headings else section_key(first), first.lstrip("#").strip() + "\n" + rest))
+        elif headings:
+            headings[-1] = (headings[-1][0], headings[-1][1] + "\n" + c.source)
     rows = assign_rows(entry.rows, headings)
     notes: dict[str, str] = {}
-    for key, heading in headings:
+    for key, text in headings:
+        heading = text.partition("\n")[0]
         parts = []
         if key == "title":
             parts.append(f"**{entry.title}** (instructor guide)\n\n{_paragraphs(entry.intro)}")
@@ -517,7 +528,6 @@ def prepare(nb, guide: dict[str, GuideEntry], number: str) -> dict[str, int]:
         continued = kind == "subslide" and level != 3 and heading is not None and h + CONTINUED <= BUDGET
         if kind != "-":
             counts["slides" if kind == "slide" else "subslides"] += 1
-            counts.setdefault("estimates", []).append(round(used))
             used = 0.0
         if continued:
             # A sub-slide that carries on where the one above stopped says what it continues.

@@ -139,6 +139,8 @@ def test_guide_rows_go_to_the_section_they_name():
 def test_every_notebook_has_a_part_in_the_instructor_guide():
     assert sorted(GUIDE) == sorted(p.name[:2] for p in NOTEBOOKS)
     assert all(entry.rows for entry in GUIDE.values())
+    # Only the timing rows, not the table's header or rule.
+    assert all(minutes[0].isdigit() for entry in GUIDE.values() for minutes, _ in entry.rows)
 
 
 def test_long_markdown_is_cut_between_paragraphs_and_list_items():
