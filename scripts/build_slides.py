@@ -102,11 +102,16 @@ class GuideEntry:
 
 
 def parse_guide(text: str) -> dict[str, GuideEntry]:
-    """Split docs/instructor_guide.md into one entry per notebook, keyed by its number ("00" ... "06")."""
+    """Split docs/instructor_guide.md into one entry per notebook, keyed by its number ("00" ... "06"),
+    plus its opening paragraphs under the key ""."""
     entries: dict[str, GuideEntry] = {}
-    current: GuideEntry | None = None
-    block: list[str] | None = None
+    # The guide's opening paragraphs (the disclaimer, the content note) go to every title slide, under key "".
+    current: GuideEntry | None = GuideEntry("")
+    entries[""] = current
+    block: list[str] | None = current.intro
     for line in text.splitlines():
+        if line.startswith("# "):
+            continue
         heading = re.match(r"^##\s+(\d\d)\s*·\s*(.+)$", line)
         if heading:
             current = entries[heading.group(1)] = GuideEntry(heading.group(2).strip())
@@ -476,6 +481,8 @@ def section_notes(nb, number: str, guide: dict[str, GuideEntry]) -> dict[str, st
         parts = []
         if key == "title":
             parts.append(f"**{entry.title}** (instructor guide)\n\n{_paragraphs(entry.intro)}")
+            opening = re.split(r"\n\s*\n", _paragraphs(guide[""].intro)) if "" in guide else []
+            parts.extend(opening[1:])     # the first says what the guide is; the next ones are for every class
         if rows.get(key):
             parts.append("**Timing**\n\n" + "\n".join(rows[key]))
         if key == "summary" and entry.closing:
