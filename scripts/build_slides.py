@@ -194,7 +194,7 @@ _PLACEHOLDER = re.compile(r"^\s*\w[\w\s,]*=\s*\.\.\.", re.M)
 _TIMING = re.compile(r"^\s*\*About \d+ minutes to here\.\*\s*$")
 
 # Estimated heights in CSS px at the slide's size (measured in chromium; see tests/e2e/test_slides_fit.py).
-CHARS_PER_LINE = 100      # prose at 20 px in a 1280 px slide
+CHARS_PER_LINE = 115      # prose at 20 px in a 1280 px slide
 LINE = 31                 # one line of prose
 CODE_LINE = 27            # one line of code or printed text
 CODE_PAD = 40             # a code cell's padding and borders
