@@ -193,7 +193,8 @@ def assign_rows(rows: list[tuple[str, str]], sections: list[tuple[str, str]]) ->
 _PLACEHOLDER = re.compile(r"^\s*\w[\w\s,]*=\s*\.\.\.", re.M)
 _TIMING = re.compile(r"^\s*\*About \d+ minutes to here\.\*\s*$")
 
-# Estimated heights in CSS px at the slide's size (measured in chromium; see tests/e2e/test_slides_fit.py).
+# Estimated heights in CSS px at the slide's size, calibrated against chromium's layout of the decks;
+# tests/e2e/test_slides_fit.py checks the result at 1280x720 and 1024x768.
 CHARS_PER_LINE = 115      # prose at 20 px in a 1280 px slide
 LINE = 31                 # one line of prose
 CODE_LINE = 27            # one line of code or printed text
