@@ -133,7 +133,8 @@ $(NPM_STAMP):
 html: $(STAMP) $(NPM_STAMP)
 	$(BIN)/python scripts/build_html.py $(SITE) $(NPM_DIR) $(NOTEBOOKS)
 
-# reveal.js decks, one per notebook, offline (same npm folder as the site).
+# reveal.js decks, one per notebook, offline (same npm folder as the site). Each notebook is run first
+# into build/executed/ (widget state stored; reused while the notebook, src/ and data/ are unchanged).
 SLIDES ?= slides
 slides: $(STAMP) $(NPM_STAMP)
 	$(BIN)/python scripts/build_slides.py $(SLIDES) $(NPM_DIR) $(NOTEBOOKS)
