@@ -121,7 +121,7 @@ bench: $(STAMP)
 SITE      ?= site
 NPM_DIR   := build/npm
 NPM_PKGS  := @jupyter-widgets/html-manager@1.0.15 requirejs@2.3.8 mathjax@3.2.2 axe-core@4.14.1 \
-             reveal.js@4.6.0 jquery@3.7.1
+             reveal.js@4.6.0 jquery@3.7.1 pagefind@1.6.0
 NPM_STAMP := $(NPM_DIR)/.installed-$(shell echo '$(NPM_PKGS)' | md5sum | cut -c1-8)
 
 $(NPM_STAMP):
