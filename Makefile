@@ -18,7 +18,7 @@ NBVAL := --nbval --nbval-current-env --nbval-sanitize-with=tests/nbval_sanitize.
 export PYTHONHASHSEED := 0
 export MPLBACKEND := Agg
 
-.PHONY: lab test check execute figures glossary bench lock setup clean help html slides e2e
+.PHONY: lab test check execute figures glossary bench lock setup clean help html slides e2e pdf
 
 help:
 	@echo "make lab      set up, then open the course in JupyterLab"
@@ -29,6 +29,7 @@ help:
 	@echo "make glossary regenerate docs/glossary.md from data/glossary.csv"
 	@echo "make bench    measure slider latency and import time -> BENCHMARKS.md"
 	@echo "make html     export every notebook to a static offline site in site/"
+	@echo "make pdf      print every notebook to PDF handouts (student and instructor) in handouts/"
 	@echo "make slides   build a reveal.js deck per notebook in slides/ (offline)"
 	@echo "make e2e      run only the browser tests (JupyterLab and site/ in chromium)"
 	@echo "make lock     re-pin requirements/lock.txt from pyproject.toml"
@@ -132,6 +133,12 @@ $(NPM_STAMP):
 
 html: $(STAMP) $(NPM_STAMP)
 	$(BIN)/python scripts/build_html.py $(SITE) $(NPM_DIR) $(NOTEBOOKS)
+
+# PDF handouts, printed from the site's pages by Debian's chromium (playwright page.pdf):
+# handouts/student/ (no quiz answers or worked solutions) and handouts/instructor/ (with them).
+HANDOUTS ?= handouts
+pdf: html
+	$(BIN)/python scripts/build_pdf.py $(SITE) $(HANDOUTS) $(NOTEBOOKS)
 
 # reveal.js decks, one per notebook, offline (same npm folder as the site).
 SLIDES ?= slides

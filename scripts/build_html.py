@@ -168,6 +168,8 @@ def build(site: Path, npm_prefix: Path, notebooks: list[Path]) -> list[Path]:
     for page in site_content.write_pages(site):
         print(f"wrote {page}")
     build_search_index(site, npm_prefix)
+    # GitHub Pages: serve the files as they are, without Jekyll.
+    (site / ".nojekyll").write_text("", encoding="utf-8")
     return pages
 
 
