@@ -132,8 +132,11 @@ def page_chrome(stem: str, stems: list[str]) -> dict:
 
 
 def add_contents(body: str) -> str:
-    """Replace the contents marker with the list of the page's sections."""
+    """Replace the contents marker with the list of the page's sections; keep code and "¶" out of search."""
     items = [item for item in site_content.contents(body) if item["level"] == 2]
+    body = body.replace('<a class="anchor-link"', '<a data-pagefind-ignore class="anchor-link"')
+    body = body.replace('<div class="jp-CodeMirrorEditor jp-Editor jp-InputArea-editor"',
+                        '<div data-pagefind-ignore class="jp-CodeMirrorEditor jp-Editor jp-InputArea-editor"')
     return body.replace("<!--course-contents-->", site_content.chrome("contents", items=items), 1)
 
 

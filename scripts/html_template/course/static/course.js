@@ -96,6 +96,14 @@
     var ui = new PagefindUI({element: selector, baseUrl: base, bundlePath: base + 'pagefind/',
                              showImages: false, resetStyles: false, autofocus: true,
                              translations: {placeholder: 'Search the course'}});
+    // Pagefind's input has only a title; give it a proper accessible name.
+    var root = document.querySelector(selector);
+    function name() {
+      var input = root.querySelector('input');
+      if (input && !input.getAttribute('aria-label')) { input.setAttribute('aria-label', 'Search the course'); }
+    }
+    name();
+    new MutationObserver(name).observe(root, {childList: true, subtree: true});
     var q = new URLSearchParams(window.location.search).get('q');
     if (q) { ui.triggerSearch(q); }
     return ui;
@@ -111,6 +119,40 @@
       event.preventDefault();
       check(event.target.closest('.course-question'));
     }
+  });
+  // A box that scrolls sideways (a long code line, a wide table or equation on a phone) must be
+  // reachable by keyboard: make exactly those focusable, and name them for screen readers.
+  var SCROLLERS = '.jp-InputArea-editor, .jp-OutputArea-output, .jp-RenderedText pre, .jp-RenderedHTMLCommon table, mjx-container';
+  function markScrollable() {
+    document.querySelectorAll(SCROLLERS).forEach(function (el) {
+      var style = getComputedStyle(el), scrolls = /auto|scroll/.test(style.overflowX) && el.scrollWidth > el.clientWidth + 1;
+      if (scrolls && !el.hasAttribute('tabindex')) {
+        el.setAttribute('tabindex', '0');
+        el.setAttribute('data-course-scroll', '');
+        if (!el.getAttribute('aria-label') && !/^mjx/i.test(el.tagName)) {
+          el.setAttribute('role', 'region');
+          el.setAttribute('aria-label', 'Scrollable ' + (el.tagName === 'TABLE' ? 'table' : 'code or output'));
+        }
+      } else if (!scrolls && el.hasAttribute('data-course-scroll')) {
+        el.removeAttribute('tabindex');
+        el.removeAttribute('data-course-scroll');
+        if (el.getAttribute('role') === 'region') { el.removeAttribute('role'); el.removeAttribute('aria-label'); }
+      }
+    });
+  }
+  window.courseMarkScrollable = markScrollable;
+  window.addEventListener('load', function () {
+    markScrollable();
+    if (window.MathJax && MathJax.startup && MathJax.startup.promise) { MathJax.startup.promise.then(markScrollable); }
+    setTimeout(markScrollable, 1500);
+  });
+  var resizeTimer = null;
+  function later() { clearTimeout(resizeTimer); resizeTimer = setTimeout(markScrollable, 100); }
+  window.addEventListener('resize', later);
+  // Widgets render after load: look again when the page's content changes.
+  document.addEventListener('DOMContentLoaded', function () {
+    var main = document.querySelector('main');
+    if (main) { new MutationObserver(later).observe(main, {childList: true, subtree: true}); }
   });
   document.documentElement.classList.add('course-js');
 }());
