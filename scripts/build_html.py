@@ -20,6 +20,7 @@ finished pages, offline, into SITE_DIR/pagefind/.
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -137,6 +138,7 @@ def add_contents(body: str) -> str:
     body = body.replace('<a class="anchor-link"', '<a data-pagefind-ignore class="anchor-link"')
     body = body.replace('<div class="jp-CodeMirrorEditor jp-Editor jp-InputArea-editor"',
                         '<div data-pagefind-ignore class="jp-CodeMirrorEditor jp-Editor jp-InputArea-editor"')
+    body = re.sub(r'<div class="(jp-InputPrompt|jp-OutputPrompt)', r'<div data-pagefind-ignore class="\1', body)
     return body.replace("<!--course-contents-->", site_content.chrome("contents", items=items), 1)
 
 
