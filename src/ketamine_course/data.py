@@ -292,7 +292,13 @@ QUIZ = TableSchema(
         Column("tolerance", "float", "same unit as the answer", required=False, minimum=0, maximum=1000,
                description="numeric questions: accepted absolute error; empty for multiple choice"),
         Column("unit", required=False, description="numeric questions: the unit the answer is given in"),
-        Column("explanation", description="why the answer is right; shown after any attempt"),
+        Column("rounding", required=False, choices=("up", "up or down"),
+               description="numeric questions whose answer is conventionally reported as a whole number "
+                           "(NNT, NNH): `up` also accepts the answer rounded up to a whole number, "
+                           "`up or down` the whole numbers on either side; empty otherwise"),
+        Column("explanation", description="why the answer is right; shown after a right answer, a second "
+                                          "wrong one, or on request"),
+        Column("hint", description="a nudge shown after the first wrong answer; must not give the answer away"),
         Column("hints", required=False,
                description="why particular wrong options are wrong, as `option number: hint`, separated by `;`"),
         Column("source", "sources", required=False,
