@@ -5,7 +5,7 @@ from __future__ import annotations
 import ipywidgets as widgets
 import numpy as np
 
-from .. import style
+from .. import checks, style
 from .base import Demo, new_figure
 
 
@@ -52,6 +52,12 @@ def onset_comparison(treatments=("ketamine_iv_single", "esketamine_nasal_plus_ad
     """
     from .. import data, onset
 
+    if isinstance(treatments, str):
+        treatments = (treatments,)
+    for t in treatments:
+        checks.choice(t, "treatments", ONSET_TREATMENTS)
+    checks.choice(measure, "measure", ONSET_MEASURES)
+    checks.choice(axis, "axis", ("log", "linear"))
     hours = np.logspace(0, np.log10(onset.MAX_HOURS), 300)
     names = list(ONSET_TREATMENTS)
     fig = new_figure(figsize=(8.0, 4.2))
@@ -169,6 +175,7 @@ def course_vs_single(view: str = "both") -> Demo:
     """
     from .. import onset
 
+    checks.choice(view, "view", ("single", "course", "both"))
     days = np.linspace(0, 60, 601)
     single = onset.onset_curve("ketamine_iv_single").at(days * 24)
     responded = onset.course_response_pct()

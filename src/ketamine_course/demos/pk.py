@@ -5,7 +5,7 @@ from __future__ import annotations
 import ipywidgets as widgets
 import numpy as np
 
-from .. import pk, style, units
+from .. import checks, pk, style, units
 from .base import Demo, YScale, new_figure, slider
 
 
@@ -15,6 +15,8 @@ def half_life(half_life_h: float = 3.0, scale: str = "linear") -> Demo:
     An illustrative first-order decay, ``f(t) = 0.5 ** (t / t_half)``, to
     practise sliders (half-life, hours) and dropdowns (linear or log axis).
     """
+    checks.number(half_life_h, "half_life_h", "h", 0.5, 12.0)
+    checks.choice(scale, "scale", ("linear", "log"))
     t_h = np.linspace(0.0, 24.0, 241)
     fig = new_figure()
     ax = fig.add_subplot()
@@ -77,6 +79,11 @@ def plasma_curve(route: str = "iv_infusion", dose_mg_per_kg: float = 0.5, weight
     the hatched band is the plasma level measured during anesthesia, and the
     dash-dot line the level at which patients woke (Idvall et al. 1979).
     """
+    checks.choice(route, "route", PK_ROUTES)
+    checks.number(dose_mg_per_kg, "dose_mg_per_kg", "mg/kg", 0.1, 1.0)
+    checks.number(weight_kg, "weight_kg", "kg", 40.0, 120.0)
+    checks.choice(model, "model", PK_MODELS)
+    checks.choice(scale, "scale", ("linear", "log"))
     t_end, dt = 480.0, 1.0
     fig = new_figure(figsize=(7.4, 4.0))
     ax = fig.add_subplot()
@@ -166,6 +173,7 @@ def plasma_curve(route: str = "iv_infusion", dose_mg_per_kg: float = 0.5, weight
 
 def esketamine_spray(dose_mg: int = 56) -> Demo:
     """Esketamine nasal spray (Spravato) plasma curve, Perez-Ruixo 2021 model, 28/56/84 mg."""
+    checks.choice(dose_mg, "dose_mg", pk.ESKETAMINE_DOSES_MG, unit="mg")
     fig = new_figure(figsize=(7.0, 3.6))
     ax = fig.add_subplot()
     curves, results = {}, {}

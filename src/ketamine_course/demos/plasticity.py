@@ -5,7 +5,7 @@ from __future__ import annotations
 import ipywidgets as widgets
 import numpy as np
 
-from .. import style
+from .. import checks, style
 from .base import Demo, new_figure, slider
 
 
@@ -18,6 +18,7 @@ def disinhibition(block_fraction: float = 0.4) -> Demo:
     """
     from .. import plasticity
 
+    checks.number(block_fraction, "block_fraction", "fraction of NMDA current", 0.0, 1.0)
     fig = new_figure(figsize=(8.4, 3.8))
     left, right = fig.subplots(1, 2, width_ratios=[1.2, 1])
     st_e, st_i = style.series_style(0), style.series_style(3)
@@ -72,6 +73,7 @@ def spines(view: str = "intact") -> Demo:
     """Illustrative time course: a fast effect that spines then sustain (after Moda-Sava et al. 2019)."""
     from .. import plasticity
 
+    checks.choice(view, "view", ("intact", "removed"))
     days = np.linspace(0, 14, 561)
     fig = new_figure(figsize=(7.4, 4.4))
     top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=[1, 1.4])

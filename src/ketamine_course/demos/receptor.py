@@ -5,7 +5,7 @@ from __future__ import annotations
 import ipywidgets as widgets
 import numpy as np
 
-from .. import style, units
+from .. import checks, style, units
 from .base import Demo, new_figure, slider
 
 
@@ -22,6 +22,9 @@ def coincidence(glutamate: bool = False, glycine: bool = True, depolarised: bool
     """
     from .. import receptor
 
+    checks.flag(glutamate, "glutamate", "whether glutamate is bound")
+    checks.flag(glycine, "glycine", "whether glycine or D-serine is bound")
+    checks.flag(depolarised, "depolarised", "whether the membrane is at -20 mV rather than -70 mV")
     fig = new_figure(figsize=(7.0, 3.0))
     ax = fig.add_subplot()
     rest, depol = -70.0, -20.0
@@ -71,6 +74,8 @@ def mg_block(voltage_mv: float = -70.0, mg_mm: float = 1.0) -> Demo:
     """I-V curve of NMDA receptors under Mg2+ block (Jahr & Stevens 1990)."""
     from .. import receptor
 
+    checks.number(voltage_mv, "voltage_mv", "mV", -100.0, 40.0)
+    checks.number(mg_mm, "mg_mm", "mM", 0.0, 4.0)
     v = np.linspace(-100.0, 40.0, 281)
     fig = new_figure()
     ax = fig.add_subplot()
@@ -118,8 +123,10 @@ def occupancy(form: str = "racemic ketamine", concentration_um: float = units.PR
     """Equilibrium occupancy of the channel site against concentration, for each form of ketamine."""
     from .. import receptor
 
-    c = np.logspace(-2, 2, 200)
     names = list(receptor.AFFINITIES)
+    checks.choice(form, "form", names)
+    checks.number(concentration_um, "concentration_um", "µM", 0.01, 100.0)
+    c = np.logspace(-2, 2, 200)
     fig = new_figure()
     ax = fig.add_subplot()
     curves = {}
@@ -184,6 +191,9 @@ def trapping_block(pulse_hz: float = 1.0, agonist_after_washout: bool = True,
     """
     from .. import receptor
 
+    checks.number(pulse_hz, "pulse_hz", "Hz", 0.0, 5.0)
+    checks.flag(agonist_after_washout, "agonist_after_washout", "whether glutamate keeps pulsing after washout")
+    checks.number(voltage_mv, "voltage_mv", "mV", -100.0, 0.0)
     duration, washout = 60.0, 30.0
     fig = new_figure(figsize=(7.0, 4.6))
     top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=[2, 1])

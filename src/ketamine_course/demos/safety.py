@@ -5,7 +5,7 @@ from __future__ import annotations
 import ipywidgets as widgets
 import numpy as np
 
-from .. import style
+from .. import checks, style
 from .base import Demo, new_figure
 
 
@@ -17,6 +17,7 @@ def evidence_explorer(condition: str = "treatment-resistant depression") -> Demo
 
     rows = safety.conditions()
     names = [r["condition"] for r in rows]
+    checks.choice(condition, "condition", names)
     statuses = ("approved (esketamine)", "off-label", "investigational")
     fig = new_figure(figsize=(7.6, 3.8))
     ax = fig.add_subplot()
@@ -65,6 +66,7 @@ def adverse_effects(order: str = "drug") -> Demo:
     """How often acute adverse events occurred on esketamine and on placebo (pooled ASPIRE trials)."""
     from .. import safety
 
+    checks.choice(order, "order", ("drug", "excess"))
     rates = safety.paired_rates()
     fig = new_figure(figsize=(7.6, 4.4))
     ax = fig.add_subplot()
