@@ -21,6 +21,12 @@ ONSET_MEASURES = {
     "remission_rate_pct": "remission rate (% of patients)",
     "difference_vs_placebo": "difference from placebo in % responding (points)",
 }
+#: The y-axis labels, on two lines each, so every label fits the margin the layout gives the first.
+_YLABELS = {
+    "response_rate_pct": "response rate\n(% of patients)",
+    "remission_rate_pct": "remission rate\n(% of patients)",
+    "difference_vs_placebo": "difference from placebo\n(points of % responding)",
+}
 _HOUR_TICKS = [(2, "2 h"), (24, "1 d"), (72, "3 d"), (168, "1 wk"), (336, "2 wk"), (672, "4 wk"),
                (2016, "12 wk")]
 _LINEAR_TICKS = [(168, "1 wk"), (336, "2 wk"), (672, "4 wk"), (1344, "8 wk"), (2016, "12 wk")]
@@ -38,6 +44,36 @@ def _point_rows(treatment, statistic):
                 continue
             out.append((float(h), float(v), arm, row))
     return out
+
+
+def _unavailable_reason(treatment, measure) -> str:
+    """Why a treatment has nothing to plot for a measure, in words drawn from the data ("" if it has)."""
+    from .. import onset
+
+    if _point_rows(treatment, measure):
+        return ""
+    if measure != "difference_vs_placebo":
+        return "no values for this measure"
+    units = sorted({onset.difference_unit(r) or "unstated units" for r in onset.trials()
+                    if r["treatment"] == treatment and r["statistic"] == "difference_vs_placebo"})
+    if units:
+        return f"difference given in {', '.join(units)} only"
+    if any(r["treatment"] == treatment and r["arm"] == "placebo" for r in onset.trials()):
+        return "no difference reported (see its grey placebo\npoints under response rate)"
+    return "no placebo-controlled values"
+
+
+def _short_name(treatment) -> str:
+    """A treatment's display name without its qualifiers, e.g. ``ketamine`` or ``ECT``."""
+    return ONSET_TREATMENTS[treatment].split(",")[0].split(" (")[0].split(" vs ")[0].split(" +")[0]
+
+
+def _difference_ylim(names) -> tuple[float, float]:
+    """A y range that fits every difference-from-placebo value of ``names``, with room for the note on top."""
+    values = [v for key in names for _h, v, _arm, _r in _point_rows(key, "difference_vs_placebo")]
+    low, high = min(values + [0.0]), max(values + [0.0])
+    span = high - low or 1.0
+    return low - 0.15 * span, high + 0.75 * span
 
 
 def onset_comparison(treatments=("ketamine_iv_single", "esketamine_nasal_plus_ad", "ect"),
@@ -92,14 +128,20 @@ def onset_comparison(treatments=("ketamine_iv_single", "esketamine_nasal_plus_ad
         Line2D([], [], linestyle=(0, (1, 2)), color="#444444", linewidth=1.2,
                label="thin dots: beyond the data (shape only)"),
     ]
-    ax.legend(handles=key_handles, loc="upper left", fontsize="x-small", ncols=2)
+    # The key sits below the axes, never over the data.
+    fig.legend(handles=key_handles, loc="outside lower center", fontsize="x-small", ncols=3)
     ax.axhline(0, color="#777777", linewidth=0.8)
-    ax.set_ylim(-5, 100)  # one range for every measure, so switching measures redraws in place
+    ylims = {"response_rate_pct": (-5, 100), "remission_rate_pct": (-5, 100),
+             "difference_vs_placebo": _difference_ylim(names)}
+    ax.set_ylim(ylims[measure])
+    missing = ax.text(0.01, 0.97, "", transform=ax.transAxes, ha="left", va="top", fontsize="x-small",
+                      bbox={"boxstyle": "round,pad=0.3", "facecolor": "#FFF7D6",
+                                       "edgecolor": "#7A6A00"})
     ax.set_xlabel("time after the first dose")
     ylabel = ax.set_ylabel("")
     title = ax.set_title("")
     table = widgets.HTML()
-    shown = {"axis": None}
+    shown = {"axis": None, "ylim": ax.get_ylim()}
 
     def update(measure: str, axis: str, **ticked) -> bool:
         plotted = []
@@ -130,7 +172,15 @@ def onset_comparison(treatments=("ketamine_iv_single", "esketamine_nasal_plus_ad
             else:
                 curve.set_data([], [])
                 outside.set_data([], [])
-        ylabel.set_text(ONSET_MEASURES[measure])
+        gone = [(key, _unavailable_reason(key, measure)) for key in names if ticked[key]]
+        gone = [(key, why) for key, why in gone if why]
+        missing.set_text("Not shown in this view:\n" + "\n".join(
+            f"{_short_name(key)}: {why}" for key, why in gone))
+        missing.set_visible(bool(gone))
+        for key, box in boxes.items():
+            why = _unavailable_reason(key, measure)
+            box.description = ONSET_TREATMENTS[key] + (" (no data in this view)" if why else "")
+        ylabel.set_text(_YLABELS[measure])
         title.set_text("Ketamine acts within a day; SSRIs separate from placebo in week 1 but need weeks"
                        if measure != "remission_rate_pct" else
                        "Remission: ECT and esketamine courses reach it over weeks")
@@ -138,8 +188,11 @@ def onset_comparison(treatments=("ketamine_iv_single", "esketamine_nasal_plus_ad
             "onset_trials", rows=[r for _k, _h, _v, _arm, r in sorted(plotted, key=lambda x: (x[0], x[1]))],
             columns=["treatment", "arm", "timepoint_hours", "value", "measure", "status", "extraction", "study"],
             caption="Values plotted, with sources", empty="no values for this choice")
-        moved = axis != shown["axis"]
-        if moved:
+        moved = axis != shown["axis"] or ylims[measure] != shown["ylim"]
+        if ylims[measure] != shown["ylim"]:
+            shown["ylim"] = ylims[measure]
+            ax.set_ylim(ylims[measure])
+        if axis != shown["axis"]:
             shown.update(axis=axis)
             ax.set_xscale(axis)
             ax.set_xlim((1, onset.MAX_HOURS * 1.1) if axis == "log" else (0, onset.MAX_HOURS * 1.02))
@@ -162,7 +215,7 @@ def onset_comparison(treatments=("ketamine_iv_single", "esketamine_nasal_plus_ad
                         "placebo). Each treatment has its own marker shape; hollow markers are secondary "
                         "sources, grey markers placebo arms; lines are curves through the confirmed points. "
                         "A table below lists every value with its source.",
-                dynamic=[a for group in artists.values() for a in group] + [title, ylabel])
+                dynamic=[a for group in artists.values() for a in group] + [title, ylabel, missing])
 
 
 def course_vs_single(view: str = "both") -> Demo:

@@ -138,9 +138,11 @@ def occupancy(form: str = "racemic ketamine", concentration_um: float = units.PR
     marker, = ax.plot([], [], marker="o", markersize=9, color="#111111", linestyle="none")
     ax.axvspan(0.6, 1.0, color=style.PALETTE["yellow"], alpha=0.35, zorder=0)
     ax.axvline(receptor.ANTIDEPRESSANT_PEAK_UM, color="#333333", linestyle=":", linewidth=1.2)
-    ax.text(receptor.ANTIDEPRESSANT_PEAK_UM * 1.08, 0.97,
-            "peak plasma after\n0.5 mg/kg over 40 min\n(~0.8 µM; shaded ~0.6-1 µM)",
-            fontsize="small", va="top")
+    # The note sits top left, where every curve is still low, and points at the dotted line.
+    ax.annotate("peak plasma after\n0.5 mg/kg over 40 min\n(~0.8 µM; shaded ~0.6-1 µM)",
+                xy=(receptor.ANTIDEPRESSANT_PEAK_UM, 0.9), xycoords="data", xytext=(0.02, 0.97),
+                textcoords="axes fraction", fontsize="small", va="top", ha="left",
+                arrowprops={"arrowstyle": "->", "color": "#333333", "linewidth": 1.0})
     ax.set_xscale("log")
     ax.set_xlim(0.01, 100)
     ax.set_ylim(0, 1.02)
@@ -216,7 +218,9 @@ def trapping_block(pulse_hz: float = 1.0, agonist_after_washout: bool = True,
     bottom.set_xlabel("time (s)")
     top.legend(loc="upper right", fontsize="small")
     bottom.legend(loc="upper right", fontsize="small")
-    style.mark_illustrative(top, "Illustrative rate constants; published qualitative behaviour")
+    # Block never passes 0.61 at any control setting: the stamp sits above the data, under "drug present".
+    style.mark_illustrative(top, "Illustrative rate constants;\npublished qualitative behaviour", y=0.68).set(
+        x=0.01, horizontalalignment="left")
     title = top.set_title("")
 
     def update(pulse_hz: float, agonist_after_washout: bool, voltage_mv: float) -> None:
