@@ -535,8 +535,17 @@ def table_html(name: str, columns: list[str] | None = None, caption: str = "",
             return f"{value:g}"
         return escape("" if value is None else str(value).replace("_", " "))
 
-    head = "".join(f"<th scope='col'>{escape(c.replace('_', ' '))}</th>" for c in columns)
-    body = "".join("<tr>" + "".join(f"<td>{cell(c, row[c])}</td>" for c in columns) + "</tr>" for row in chosen)
+    # Prose reads from the left; numbers line up on the right. JupyterLab right-aligns every cell by
+    # default, so each cell says which it is.
+    kinds = {col.name: col.kind for col in schema.columns}
+    align = {c: "right" if kinds.get(c) in ("int", "float") else "left" for c in columns}
+
+    def style(c: str) -> str:
+        return f" style='text-align:{align[c]};vertical-align:top'"
+
+    head = "".join(f"<th scope='col'{style(c)}>{escape(c.replace('_', ' '))}</th>" for c in columns)
+    body = "".join("<tr>" + "".join(f"<td{style(c)}>{cell(c, row[c])}</td>" for c in columns) + "</tr>"
+                   for row in chosen)
     if not body:
         body = f"<tr><td colspan={len(columns)}>{escape(empty)}</td></tr>"
     cap = f"<caption style='caption-side:top;text-align:left'>{escape(caption)}</caption>" if caption else ""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipywidgets as widgets
+from matplotlib.ticker import MaxNLocator
 
 from .. import checks, style
 from .base import Demo, new_figure, slider
@@ -49,6 +50,8 @@ def timeline(categories=None, era=(1960, 2026), milestone: int = 0) -> Demo:
     ax.set_yticks(range(len(names)), [history.CATEGORIES[c] for c in names])
     ax.set_ylim(-0.7, len(names) - 0.3)
     ax.set_xlabel("year")
+    # Whole years only: a narrow era would otherwise get ticks such as 1998.5.
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=8))
     ax.grid(axis="y", visible=False)
     ax.legend(handles=[conflicting], loc="upper left", fontsize="small")
     title = ax.set_title("")

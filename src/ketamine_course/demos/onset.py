@@ -174,9 +174,10 @@ def onset_comparison(treatments=("ketamine_iv_single", "esketamine_nasal_plus_ad
                 outside.set_data([], [])
         gone = [(key, _unavailable_reason(key, measure)) for key in names if ticked[key]]
         gone = [(key, why) for key, why in gone if why]
+        # Hidden by emptying the text: the Blitter makes every dynamic artist visible when it
+        # captures its background, and empty text draws nothing (not even its box).
         missing.set_text("Not shown in this view:\n" + "\n".join(
-            f"{_short_name(key)}: {why}" for key, why in gone))
-        missing.set_visible(bool(gone))
+            f"{_short_name(key)}: {why}" for key, why in gone) if gone else "")
         for key, box in boxes.items():
             why = _unavailable_reason(key, measure)
             box.description = ONSET_TREATMENTS[key] + (" (no data in this view)" if why else "")
@@ -207,7 +208,8 @@ def onset_comparison(treatments=("ketamine_iv_single", "esketamine_nasal_plus_ad
         **boxes,
         "measure": widgets.Dropdown(options=[(v, k) for k, v in ONSET_MEASURES.items()], value=measure,
                                     description="measure", layout=widgets.Layout(width="460px")),
-        "axis": widgets.ToggleButtons(options=[("log time", "log"), ("linear time", "linear")], value=axis),
+        "axis": widgets.ToggleButtons(options=[("log time", "log"), ("linear time", "linear")], value=axis,
+                                     style={"button_width": "auto"}),
     }
     return Demo(fig, controls, update, extra=[table],
                 caption="Published response or remission rates over 12 weeks for one ketamine infusion, "
@@ -268,7 +270,8 @@ def course_vs_single(view: str = "both") -> Demo:
                         "both": "A course extends the response, but does not make it permanent"}[view])
 
     controls = {"view": widgets.ToggleButtons(options=[("one infusion", "single"), ("course of six", "course"),
-                                                       ("both", "both")], value=view)}
+                                                       ("both", "both")], value=view,
+                                              style={"button_width": "auto"})}
     return Demo(fig, controls, update,
                 caption="Percent of patients responding over 60 days after one ketamine infusion (solid, "
                         "fitted to pooled trial data) and after a course of six infusions in 12 days "

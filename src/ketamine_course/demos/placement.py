@@ -13,12 +13,21 @@ from matplotlib.layout_engine import ConstrainedLayoutEngine
 
 
 def relayout(fig) -> None:
-    """Run the constrained layout once more on ``fig``, keeping its layout frozen afterwards."""
+    """Run the constrained layout once more on ``fig``, keeping its layout frozen afterwards.
+
+    The figure is drawn first: secondary axes update their ticks only when drawn,
+    and the layout must measure the new ones.
+    """
+    fig.canvas.draw()
     ConstrainedLayoutEngine().execute(fig)
 
 
 def covered_points(box_artist, lines, renderer=None, pad_px: float = 2.0) -> int:
-    """How many plotted points of ``lines`` fall inside ``box_artist``'s drawn extent (display pixels)."""
+    """How many points of ``lines`` fall inside ``box_artist``'s drawn extent (display pixels).
+
+    Markers count as points; a drawn line is sampled about every pixel along
+    each segment, so a curve that crosses a note between two data points counts.
+    """
     fig = box_artist.figure
     renderer = renderer or fig.canvas.get_renderer()
     patch = getattr(box_artist, "get_bbox_patch", lambda: None)()
@@ -29,6 +38,14 @@ def covered_points(box_artist, lines, renderer=None, pad_px: float = 2.0) -> int
             continue
         xy = np.asarray(line.get_xydata(), dtype=float)
         xy = xy[np.all(np.isfinite(xy), axis=1)]
-        if len(xy):
-            count += int(box.contains_points(line.get_transform().transform(xy)).sum())
+        if not len(xy):
+            continue
+        pts = line.get_transform().transform(xy)
+        if len(pts) > 1 and line.get_linestyle() not in ("None", "none", ""):
+            # a drawn line also crosses the box between its points: sample each segment every pixel or so
+            steps = np.clip(np.ceil(np.hypot(*np.diff(pts, axis=0).T)).astype(int), 1, 2000)
+            pts = np.concatenate([np.linspace(a, b, n, endpoint=False) for a, b, n in zip(pts[:-1], pts[1:], steps)]
+                                 + [pts[-1:]])
+        inside = (pts[:, 0] >= box.x0) & (pts[:, 0] <= box.x1) & (pts[:, 1] >= box.y0) & (pts[:, 1] <= box.y1)
+        count += int(inside.sum())
     return count

@@ -37,7 +37,8 @@ def disinhibition(block_fraction: float = 0.4) -> Demo:
     right.plot(blocks, i_curve, color=st_i["color"], linestyle=st_i["linestyle"], label="interneuron (I)")
     baseline = float(e_curve[0])
     right.axhline(baseline, color="#777777", linewidth=0.8, linestyle="--")
-    right.text(0.02, baseline + 0.4, "pyramidal baseline", fontsize="x-small", color="#555555")
+    # Below the dashed line: at small blocks the pyramidal curve rises above it, never below.
+    right.text(0.02, baseline - 0.3, "pyramidal baseline", fontsize="x-small", color="#555555", va="top")
     right.set_xlim(0, 1)
     right.set_ylim(0, 26)
     right.set_xlabel("fraction of NMDA current blocked")
@@ -62,7 +63,7 @@ def disinhibition(block_fraction: float = 0.4) -> Demo:
 
     controls = {"block_fraction": slider("NMDA block", block_fraction, 0.0, 1.0, 0.05, "fraction", ".2f")}
     return Demo(fig, controls, update,
-                caption="Left: firing rates of pyramidal cells (solid) and interneurons (dash-dot) over "
+                caption="Left: firing rates of pyramidal cells (solid) and interneurons (dotted) over "
                         "one second, with the NMDA block switched on at 200 ms. Right: steady rates against "
                         "the fraction blocked; the pyramidal rate rises at moderate block and falls below "
                         "baseline near full block. Parameters are illustrative.",
@@ -106,7 +107,7 @@ def spines(view: str = "intact") -> Demo:
 
     controls = {"view": widgets.ToggleButtons(options=[("new spines kept", "intact"),
                                                        ("new spines removed", "removed")],
-                                              value=view, description="")}
+                                              value=view, description="", style={"button_width": "auto"})}
     return Demo(fig, controls, update,
                 caption="Top: relative spine density in prefrontal cortex after one dose, rising within a "
                         "day and returning over about two weeks (dashed: new spines removed). Bottom: an "

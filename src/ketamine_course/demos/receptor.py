@@ -13,6 +13,10 @@ def _mark(ok: bool) -> str:
     return "yes" if ok else "no"
 
 
+#: What each coincidence button stands for; the button adds its state, e.g. "glutamate: on".
+_LABELS = {"glutamate": "glutamate", "glycine": "glycine / D-serine", "depolarised": "depolarised to -20 mV"}
+
+
 def coincidence(glutamate: bool = False, glycine: bool = True, depolarised: bool = False) -> Demo:
     """Coincidence detection: current flows only with glutamate, glycine and depolarisation.
 
@@ -36,7 +40,7 @@ def coincidence(glutamate: bool = False, glycine: bool = True, depolarised: bool
     ax.set_yticks([])
     ax.grid(axis="y", visible=False)
     ax.set_xlabel("inward NMDA current (pA, for 1 nS of channels)")
-    status = ax.text(0.0, 2.45, "", fontsize="medium", va="top", family="monospace")
+    status = ax.text(0.0, 2.55, "", fontsize="medium", va="top", family="monospace")
     value = ax.text(0.0, 0.0, "", va="center", fontsize="medium", fontweight="bold")
     title = ax.set_title("")
 
@@ -47,8 +51,16 @@ def coincidence(glutamate: bool = False, glycine: bool = True, depolarised: bool
         value.set_position((current + biggest * 0.02, 0))
         value.set_text(f"{current:.1f} pA")
         unblocked = float(receptor.mg_unblocked_fraction(v, 1.0))
+        # Why 4% free still gives 3.1 pA at rest against 10.2 pA at -20 mV: the current is the product of
+        # the open channels, the fraction free of Mg2+ and the driving force, 70 mV at rest and 20 mV up.
+        product = (f"current         : 1 nS x {abs(v):.0f} mV driving force x {unblocked:.1%} free"
+                   if glutamate and glycine else "current         : none, the channel is closed")
         status.set_text(f"glutamate bound : {_mark(glutamate)}\nglycine bound   : {_mark(glycine)}\n"
-                        f"membrane        : {v:.0f} mV, {100 * unblocked:.0f}% free of Mg2+")
+                        f"membrane        : {v:.0f} mV, {100 * unblocked:.0f}% free of Mg2+\n{product}")
+        for name, on in (("glutamate", glutamate), ("glycine", glycine), ("depolarised", depolarised)):
+            button = controls[name]
+            button.description = f"{_LABELS[name]}: {'on' if on else 'off'}"
+            button.icon = "check" if on else ""
         if not (glutamate and glycine):
             title.set_text("Channel closed: both agonists must be bound")
         elif not depolarised:
@@ -56,17 +68,17 @@ def coincidence(glutamate: bool = False, glycine: bool = True, depolarised: bool
         else:
             title.set_text("All three conditions met: current flows")
 
-    controls = {
-        "glutamate": widgets.ToggleButton(value=glutamate, description="glutamate", icon="check"),
-        "glycine": widgets.ToggleButton(value=glycine, description="glycine / D-serine", icon="check",
-                                        layout=widgets.Layout(width="160px")),
-        "depolarised": widgets.ToggleButton(value=depolarised, description="depolarise to -20 mV", icon="bolt",
-                                            layout=widgets.Layout(width="180px")),
-    }
+    # Each button says its state in words ("glutamate: off"); the tick shows only when on.
+    controls = {name: widgets.ToggleButton(value=value, description=_LABELS[name], tooltip=_LABELS[name],
+                                           layout=widgets.Layout(width="auto"))
+                for name, value in (("glutamate", glutamate), ("glycine", glycine), ("depolarised", depolarised))}
     return Demo(fig, controls, update,
                 caption="A bar shows the inward current through NMDA receptors, with a text panel "
-                        "listing whether glutamate and glycine are bound and the membrane potential. "
-                        "Current is large only when all three conditions hold.",
+                        "listing whether glutamate and glycine are bound, the membrane potential and how the "
+                        "current is made: open channels x driving force x fraction free of Mg2+. At rest only "
+                        "about 4% of channels are free, but the driving force is 70 mV, so a few pA still "
+                        "flow; at -20 mV half are free and the driving force is 20 mV. Current is large only "
+                        "when all three conditions hold.",
                 dynamic=[bar, value, status, title])
 
 
