@@ -96,12 +96,6 @@ def _box(artist, renderer):
     return (patch or artist).get_window_extent(renderer)
 
 
-def _points_inside(box, lines, pad=2.0):
-    from ketamine_course.demos.placement import covered_points
-
-    return sum(covered_points(box, [line], pad_px=pad) for line in lines)
-
-
 def _data_lines(ax):
     return [line for line in ax.get_lines() if len(line.get_xydata()) > 0]
 

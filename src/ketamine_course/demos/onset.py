@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import ipywidgets as widgets
 import numpy as np
 
@@ -46,6 +48,7 @@ def _point_rows(treatment, statistic):
     return out
 
 
+@functools.lru_cache(maxsize=64)
 def _unavailable_reason(treatment, measure) -> str:
     """Why a treatment has nothing to plot for a measure, in words drawn from the data ("" if it has)."""
     from .. import onset
