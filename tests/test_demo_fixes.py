@@ -299,3 +299,22 @@ def test_03_caption_calls_the_dotted_line_dotted():
     interneuron = demo.figure.axes[0].get_lines()[1]
     assert interneuron.get_linestyle() == ":" == style.series_style(3)["linestyle"]
     assert "interneurons (dotted)" in demo.caption and "dash-dot" not in demo.caption
+
+
+def test_hidden_series_stay_hidden_after_the_fast_redraw_captures_its_background():
+    """course_vs_single once showed the course lines in the 'one infusion' view after the first move."""
+    def drawn(line):
+        return line.get_visible() and len(line.get_xdata()) > 0
+
+    demo = demos.course_vs_single()
+    demo.set(view="single")
+    lines = demo.figure.axes[0].get_lines()
+    assert [drawn(line) for line in lines] == [True, False, False, False, False]
+    demo.set(view="course")
+    assert [drawn(line) for line in lines] == [False, True, True, True, True]
+    spines = demos.spines()
+    spines.set(view="intact")
+    removed = spines.figure.axes[0].get_lines()[1]
+    assert not drawn(removed)
+    spines.set(view="removed")
+    assert drawn(removed)

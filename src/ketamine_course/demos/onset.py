@@ -262,11 +262,18 @@ def course_vs_single(view: str = "both") -> Demo:
     style.mark_illustrative(ax, "Decline after the course assumes a constant relapse rate", y=0.55)
     title = ax.set_title("")
 
+    # Hidden lines are emptied rather than set invisible: the Blitter makes every dynamic artist
+    # visible again when it captures its background.
+    full = {line: line.get_data() for line in (one, course, infusions, end_mark, relapse)}
+
+    def show(line, on: bool) -> None:
+        line.set_data(*full[line]) if on else line.set_data([], [])
+
     def update(view: str) -> None:
         show_one, show_course = view in ("single", "both"), view in ("course", "both")
-        one.set_visible(show_one)
+        show(one, show_one)
         for artist in (course, infusions, end_mark, relapse):
-            artist.set_visible(show_course)
+            show(artist, show_course)
         title.set_text({"single": "One infusion: response within a day, fading over days to weeks",
                         "course": f"A course: {responded:g}% responded, but half of responders relapsed "
                                   f"within {median_days:g} days",

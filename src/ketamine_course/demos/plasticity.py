@@ -97,7 +97,8 @@ def spines(view: str = "intact") -> Demo:
 
     def update(view: str) -> None:
         keep = view == "intact"
-        removed.set_visible(not keep)
+        # emptied, not set invisible: the Blitter re-shows invisible dynamic artists when it captures
+        removed.set_data(*(([], []) if keep else (days, np.ones_like(days))))
         intact.set_linewidth(3.0 if keep else 1.2)
         ablated.set_linewidth(1.2 if keep else 3.0)
         intact.set_alpha(1.0 if keep else 0.5)
