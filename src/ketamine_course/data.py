@@ -355,7 +355,13 @@ QUIZ = TableSchema(
         Column("tolerance", "float", "same unit as the answer", required=False, minimum=0, maximum=1000,
                description="numeric questions: accepted absolute error; empty for multiple choice"),
         Column("unit", required=False, description="numeric questions: the unit the answer is given in"),
-        Column("explanation", description="why the answer is right; shown after any attempt"),
+        Column("rounding", required=False, choices=("up", "up or down"),
+               description="numeric questions whose answer is conventionally reported as a whole number "
+                           "(NNT, NNH): `up` also accepts the answer rounded up to a whole number, "
+                           "`up or down` the whole numbers on either side; empty otherwise"),
+        Column("explanation", description="why the answer is right; shown after a right answer, a second "
+                                          "wrong one, or on request"),
+        Column("hint", description="a nudge shown after the first wrong answer; must not give the answer away"),
         Column("hints", required=False,
                description="why particular wrong options are wrong, as `option number: hint`, separated by `;`"),
         Column("source", "sources", required=False,
@@ -593,8 +599,17 @@ def table_html(name: str, columns: list[str] | None = None, caption: str = "",
             return f"{value:g}"
         return escape("" if value is None else str(value).replace("_", " "))
 
-    head = "".join(f"<th scope='col'>{escape(c.replace('_', ' '))}</th>" for c in columns)
-    body = "".join("<tr>" + "".join(f"<td>{cell(c, row[c])}</td>" for c in columns) + "</tr>" for row in chosen)
+    # Prose reads from the left; numbers line up on the right. JupyterLab right-aligns every cell by
+    # default, so each cell says which it is.
+    kinds = {col.name: col.kind for col in schema.columns}
+    align = {c: "right" if kinds.get(c) in ("int", "float") else "left" for c in columns}
+
+    def style(c: str) -> str:
+        return f" style='text-align:{align[c]};vertical-align:top'"
+
+    head = "".join(f"<th scope='col'{style(c)}>{escape(c.replace('_', ' '))}</th>" for c in columns)
+    body = "".join("<tr>" + "".join(f"<td{style(c)}>{cell(c, row[c])}</td>" for c in columns) + "</tr>"
+                   for row in chosen)
     if not body:
         body = f"<tr><td colspan={len(columns)}>{escape(empty)}</td></tr>"
     cap = f"<caption style='caption-side:top;text-align:left'>{escape(caption)}</caption>" if caption else ""
