@@ -61,8 +61,8 @@ def new_figure(figsize=FIGSIZE, dpi=None, **subplot_kw):
 
 
 #: Tallest a presentation-mode figure is shown, CSS px: a 1280x720 projector
-#: leaves about 600 px under JupyterLab's bars, and the controls need the rest.
-PRESENTATION_MAX_HEIGHT_PX = 420
+#: leaves about 600 px under JupyterLab's bars, and up to three rows of controls need the rest.
+PRESENTATION_MAX_HEIGHT_PX = 400
 
 
 def css_px_per_inch(fig: Figure, presenting: bool = False) -> float:
@@ -344,7 +344,7 @@ PRESENTATION_CSS = f"""<style>
   --jp-widgets-font-size: 20px;
   --jp-widgets-inline-height: 42px;
   --jp-widgets-inline-label-width: 120px;
-  --jp-widgets-inline-width: 450px;
+  --jp-widgets-inline-width: 320px;
   --jp-widgets-inline-margin: 6px;
   --jp-widgets-slider-handle-size: 24px;
   --jp-widgets-slider-track-thickness: 6px;
