@@ -19,7 +19,7 @@ import math
 
 import ipywidgets as widgets
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from ketamine_course import demos, style
@@ -42,7 +42,7 @@ KNOWN = {
     **{("occupancy", "*", kind): ITEM_4 + "the occupancy note is crossed by the curves"
        for kind in ("default", "extremes", "random")},
     **{("trapping_block", "*", kind): ITEM_4 + "the 'Illustrative rate constants' box hides memantine's washout"
-       for kind in ("default", "extremes", "random")},
+       for kind in ("default", "extremes")},
     **{("onset_comparison", mode, kind): "issue 11, Found items 4 and 5: the onset legend covers the points"
        for mode, kind in (("normal", "default"), ("normal", "extremes"), ("normal", "random"),
                           ("presentation", "extremes"), ("presentation", "random"))},
@@ -164,7 +164,8 @@ def test_figure_reads_well_at_random_settings(name, mode):
     demo = _build(name, mode)
     presenting = mode == "presentation"
 
-    @settings(max_examples=4, derandomize=True, deadline=None, database=None,
+    # No shrinking: each example costs several full draws, and the message names the whole state.
+    @settings(max_examples=4, derandomize=True, deadline=None, database=None, phases=(Phase.generate,),
               suppress_health_check=[HealthCheck.too_slow])
     @given(data=st.data())
     def check(data):

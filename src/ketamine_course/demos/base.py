@@ -92,11 +92,11 @@ def enforce_min_text_size(fig: Figure, minimum_pt: float = MIN_TEXT_PT) -> None:
             text.set_fontsize(minimum_pt)
 
 
-def fit_titles(fig: Figure, margin_px: float = 4.0) -> None:
+def fit_titles(fig: Figure, margin_px: float = 4.0, minimum_pt: float = MIN_TEXT_PT) -> None:
     """Shorten axes titles and the suptitle that would run past the figure's edges.
 
     A title keeps its text when it fits. Otherwise its font shrinks (down to
-    :data:`MIN_TEXT_PT`), and if it still does not fit, each line is cut at a
+    ``minimum_pt``), and if it still does not fit, each line is cut at a
     word and ends in an ellipsis. The figure's height never changes, so the
     frozen layout stays valid; the full text is in the demo's caption and
     description.
@@ -120,7 +120,7 @@ def fit_titles(fig: Figure, margin_px: float = 4.0) -> None:
         centre = (box.x0 + box.x1) / 2
         room = 2 * min(centre - frame.x0, frame.x1 - centre) - 2 * margin_px
         if box.width > room:
-            shrunk = max(MIN_TEXT_PT, title._course_size * room / box.width)
+            shrunk = max(minimum_pt, title._course_size * room / box.width)
             title.set_fontsize(shrunk)
             box = title.get_window_extent(renderer)
             lines = full.split("\n")
@@ -258,7 +258,9 @@ class Demo(widgets.VBox):
         # Lay the figure out once, then freeze it: re-running the layout engine
         # on every slider move costs more than the drawing itself.
         self._update(**self.values())
-        enforce_min_text_size(self.figure)
+        # 11 CSS px as shown (a presentation figure capped in height is shown smaller than its inches say).
+        self._min_pt = MIN_TEXT_PT * CSS_PX_PER_INCH / self.css_px_per_inch
+        enforce_min_text_size(self.figure, self._min_pt)
         self.figure.canvas.draw()
         self.figure.set_layout_engine("none")
         self._blitter = Blitter(figure, dynamic) if dynamic else None
@@ -278,7 +280,7 @@ class Demo(widgets.VBox):
             moved = self._update(**self.values())
         finally:
             self._busy = False
-        fit_titles(self.figure)
+        fit_titles(self.figure, minimum_pt=self._min_pt)
         if self._blitter is None:
             png = render_png(self.figure)
         else:
