@@ -104,5 +104,5 @@ def test_every_demo_figure_has_alt_text(name):
     demo = getattr(demos, name)()
     caption = (demo.caption or "").strip()
     assert len(caption.split()) >= 12, f"{name}: caption too short to describe the figure: {caption!r}"
-    bundle = demo._repr_mimebundle_()
+    bundle, _metadata = demo._repr_mimebundle_()
     assert caption in bundle["text/plain"], f"{name}: the static fallback does not carry the caption"

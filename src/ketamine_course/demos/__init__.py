@@ -17,7 +17,8 @@ artists. A notebook calls a demo in one line, e.g. ``demos.mg_block()``.
 """
 
 from .appraisal import blinding, forest_plot
-from .base import DPI, FIGSIZE, Blitter, CourseImage, Demo, YScale, new_figure, render_png, slider
+from .base import (CSS_PX_PER_INCH, DPI, FIGSIZE, PIXEL_DENSITY, Blitter, CourseImage, Demo, YScale, new_figure,
+                   render_png, slider)
 from .glossary import GlossarySearch, glossary_search
 from .history import timeline
 from .onset import ONSET_MEASURES, ONSET_TREATMENTS, course_vs_single, onset_comparison
@@ -27,10 +28,26 @@ from .receptor import BLOCK_DEMO_UM, coincidence, mg_block, occupancy, trapping_
 from .safety import adverse_effects, evidence_explorer
 
 __all__ = [
-    "DPI", "FIGSIZE", "Blitter", "CourseImage", "Demo", "YScale", "new_figure", "render_png", "slider",
+    "DPI", "FIGSIZE", "CSS_PX_PER_INCH", "PIXEL_DENSITY", "registry", "Blitter", "CourseImage", "Demo", "YScale", "new_figure", "render_png", "slider",
     "half_life", "timeline", "coincidence", "mg_block", "occupancy", "trapping_block", "BLOCK_DEMO_UM",
     "disinhibition", "spines", "plasma_curve", "esketamine_spray", "PK_ROUTES", "PK_MODELS",
     "INDUCTION_DOSE_MG_PER_KG", "onset_comparison", "course_vs_single", "ONSET_TREATMENTS",
     "ONSET_MEASURES", "evidence_explorer", "adverse_effects", "GlossarySearch", "glossary_search",
     "forest_plot", "blinding",
 ]
+
+
+def registry() -> dict:
+    """Every demo function of the package, by name: those annotated to return a :class:`Demo`.
+
+    What the figure checks, the benchmarks and the layout tests iterate over,
+    so a new demo is checked as soon as it is exported here.
+    """
+    import inspect
+
+    found = {}
+    for name in __all__:
+        obj = globals()[name]
+        if inspect.isfunction(obj) and inspect.signature(obj).return_annotation in ("Demo", Demo):
+            found[name] = obj
+    return found

@@ -8,7 +8,7 @@ import ipywidgets as widgets
 import numpy as np
 
 from .. import checks, style
-from .base import Demo, new_figure
+from .base import Demo, collapsed, new_figure
 
 
 #: Treatments in the onset comparison, with display names.
@@ -214,7 +214,7 @@ def onset_comparison(treatments=("ketamine_iv_single", "esketamine_nasal_plus_ad
         "axis": widgets.ToggleButtons(options=[("log time", "log"), ("linear time", "linear")], value=axis,
                                      style={"button_width": "auto"}),
     }
-    return Demo(fig, controls, update, extra=[table],
+    return Demo(fig, controls, update, extra=[collapsed("Values plotted, with sources", table)],
                 caption="Published response or remission rates over 12 weeks for one ketamine infusion, "
                         "esketamine spray with an oral antidepressant, ECT, and SSRIs (as difference from "
                         "placebo). Each treatment has its own marker shape; hollow markers are secondary "
