@@ -34,7 +34,7 @@ def test_redraws_in_place_and_matches_a_full_draw(name):
 def test_static_fallback_and_text_inside_the_figure(name):
     build, change = CASES[name]
     demo = build()
-    bundle = demo._repr_mimebundle_()
+    bundle, _metadata = demo._repr_mimebundle_()
     assert base64.b64decode(bundle["image/png"]).startswith(b"\x89PNG")
     assert bundle["text/plain"].startswith("[Interactive demo]")
     for values in ({}, change):
