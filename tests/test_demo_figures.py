@@ -26,6 +26,9 @@ from ketamine_course import demos, style
 
 from . import figure_check
 
+# Renders every demo many times (minutes of CPU): `make test` runs it, `make check` does not.
+pytestmark = pytest.mark.slow
+
 MODES = ("normal", "presentation")
 SLIDERS = (widgets.FloatSlider, widgets.IntSlider)
 RANGES = (widgets.IntRangeSlider, widgets.FloatRangeSlider)
