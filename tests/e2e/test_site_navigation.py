@@ -192,6 +192,9 @@ def _shown(text: str) -> str:
     return " ".join(text.split())
 
 
+@pytest.mark.xfail(strict=False, reason="issue 13, open: the page's quiz (lib/course.js) still follows the quiz rules "
+                   "before issue 11 (hint first, answer on the second try, whole-number rounding); it must be "
+                   "brought in line with quiz.check")
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=NOTEBOOK_IDS)
 def test_quiz_checks_in_the_page_like_the_notebook(path, browser, served):  # noqa: F811
     number = path.name[:2]
