@@ -36,13 +36,7 @@ CHOICES = (widgets.Dropdown, widgets.ToggleButtons, widgets.RadioButtons, widget
 SWITCHES = (widgets.Checkbox, widgets.ToggleButton)
 
 #: (demo, mode, kind) cases that fail today, with the issue-11 item whose fix is expected to pass them.
-ITEM_4 = "issue 11, Found item 4 (figures over data): "
-KNOWN = {  # every case that failed before the issue-11 fixes passes now; this one is notebook 07's
-    **{("blinding", "*", kind): "notebook 07: the label of Murrough 2013's measured difference covers the "
-                                "bars when the expectation effect is large" for kind in ("extremes", "random")},
-    **{("half_life", "*", kind): "00: the '1/32 left after 5 half-lives' label is crossed by the curve at short "
-                                 "half-lives" for kind in ("extremes", "random")},
-}
+KNOWN: dict = {}  # every case that failed before the issue-11 fixes passes now
 
 
 def _values(control) -> list:

@@ -170,23 +170,24 @@ def blinding(share_unblinded: float = 0.6, expectation_points: float = 4.0, true
     fig = new_figure(figsize=(7.2, 3.9))
     ax = fig.add_subplot()
     band = ax.axhspan(-murrough["ci_high"], -murrough["ci_low"], color="#DDDDDD", zorder=0)
-    ax.axhline(-murrough["effect"], color="#555555", linewidth=1.2, linestyle="--", zorder=1)
-    ax.text(0.01, -murrough["effect"] + 0.3, f"measured vs midazolam (active placebo), 24 h: "
-            f"{-murrough['effect']:.2f} points, 95% CI {-murrough['ci_high']:.2f} to {-murrough['ci_low']:.2f} "
-            "(Murrough 2013)", fontsize="small", color="#333333", va="bottom")
-    band.set_label("real result with its 95% CI")
+    # The real result is named in the legend below the axes: a label inside the plot would lie across the
+    # model's line for some slider settings.
+    ax.axhline(-murrough["effect"], color="#555555", linewidth=1.2, linestyle="--", zorder=1,
+               label=f"Murrough 2013, vs midazolam at 24 h: {-murrough['effect']:.2f} points")
+    band.set_label(f"its 95% CI, {-murrough['ci_high']:.2f} to {-murrough['ci_low']:.2f} points")
     truth, = ax.plot(share, np.zeros_like(share), color=style.PALETTE["bluish_green"], linewidth=2, linestyle="--",
                      label="true drug effect (model input)")
     apparent, = ax.plot(share, np.zeros_like(share), color=style.PALETTE["vermillion"], linewidth=2.4,
                         label="difference the trial would measure")
     dot, = ax.plot([], [], marker="o", markersize=10, color=style.PALETTE["vermillion"], markeredgecolor="#111111",
-                   linestyle="none")
+                   linestyle="none", clip_on=False)  # whole at share 0 and 1
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 27)
     ax.set_xlabel("share of participants who correctly guess their arm")
     ax.set_ylabel("drug minus placebo,\nMADRS improvement (points)")
-    ax.legend(loc="upper left", fontsize="small")
-    style.mark_illustrative(ax, "ILLUSTRATIVE model: made-up inputs, not trial data")
+    fig.legend(loc="outside lower center", ncols=2, fontsize="small")
+    # Top right: the lines stay below 22 points (12-point effect plus a 10-point expectation), the stamp above 24.
+    style.mark_illustrative(ax, "ILLUSTRATIVE model: made-up inputs, not trial data", y=0.9)
     title = ax.set_title("", fontsize="medium", loc="left")
 
     def update(share_unblinded: float, expectation_points: float, true_effect_points: float) -> None:
