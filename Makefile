@@ -18,7 +18,7 @@ NBVAL := --nbval --nbval-current-env --nbval-sanitize-with=tests/nbval_sanitize.
 export PYTHONHASHSEED := 0
 export MPLBACKEND := Agg
 
-.PHONY: lab test check execute figures glossary bench lock setup clean help html slides e2e
+.PHONY: lab test check execute figures glossary bench lock setup clean help html slides e2e pdf
 
 help:
 	@echo "make lab      set up, then open the course in JupyterLab"
@@ -29,6 +29,7 @@ help:
 	@echo "make glossary regenerate docs/glossary.md from data/glossary.csv"
 	@echo "make bench    measure slider latency and import time -> BENCHMARKS.md"
 	@echo "make html     export every notebook to a static offline site in site/"
+	@echo "make pdf      print every notebook to PDF handouts (student and instructor) in handouts/"
 	@echo "make slides   build a reveal.js deck per notebook in slides/ (offline)"
 	@echo "make e2e      run only the browser tests (JupyterLab and site/ in chromium)"
 	@echo "make lock     re-pin requirements/lock.txt from pyproject.toml"
@@ -121,7 +122,7 @@ bench: $(STAMP)
 SITE      ?= site
 NPM_DIR   := build/npm
 NPM_PKGS  := @jupyter-widgets/html-manager@1.0.15 requirejs@2.3.8 mathjax@3.2.2 axe-core@4.14.1 \
-             reveal.js@4.6.0 jquery@3.7.1
+             reveal.js@4.6.0 jquery@3.7.1 pagefind@1.6.0
 NPM_STAMP := $(NPM_DIR)/.installed-$(shell echo '$(NPM_PKGS)' | md5sum | cut -c1-8)
 
 $(NPM_STAMP):
@@ -133,7 +134,14 @@ $(NPM_STAMP):
 html: $(STAMP) $(NPM_STAMP)
 	$(BIN)/python scripts/build_html.py $(SITE) $(NPM_DIR) $(NOTEBOOKS)
 
-# reveal.js decks, one per notebook, offline (same npm folder as the site).
+# PDF handouts, printed from the site's pages by Debian's chromium (playwright page.pdf):
+# handouts/student/ (no quiz answers or worked solutions) and handouts/instructor/ (with them).
+HANDOUTS ?= handouts
+pdf: html
+	$(BIN)/python scripts/build_pdf.py $(SITE) $(HANDOUTS) $(NOTEBOOKS)
+
+# reveal.js decks, one per notebook, offline (same npm folder as the site). Each notebook is run first
+# into build/executed/ (widget state stored; reused while the notebook, src/ and data/ are unchanged).
 SLIDES ?= slides
 slides: $(STAMP) $(NPM_STAMP)
 	$(BIN)/python scripts/build_slides.py $(SLIDES) $(NPM_DIR) $(NOTEBOOKS)

@@ -91,12 +91,17 @@ def _capture(name):
     class Capture:
         def __init__(self, figure, controls, update, caption, extra=None, dynamic=None):
             got.update(figure=figure, controls=controls, update=update)
-    real = D.Demo
-    D.Demo = Capture
+    # Each demo module binds Demo itself (from .base import Demo): swap it there.
+    import sys
+    mods = [m for n, m in list(sys.modules.items()) if n.startswith("ketamine_course.demos") and hasattr(m, "Demo")]
+    real = {m: m.Demo for m in mods}
+    for m in mods:
+        m.Demo = Capture
     try:
         getattr(D, name)()
     finally:
-        D.Demo = real
+        for m, r in real.items():
+            m.Demo = r
     return got
 
 def _naive(name):
@@ -184,6 +189,7 @@ def demo_names() -> list[str]:
 
     from ketamine_course import demos
 
+    # Every demo function of the demos package's concept modules.
     return [n for n, f in inspect.getmembers(demos, inspect.isfunction)
             if not n.startswith("_") and f.__module__.startswith(demos.__name__ + ".")
             and inspect.signature(f).return_annotation in ("Demo", demos.Demo)]

@@ -191,7 +191,7 @@ def render(recipe: dict, folder: Path, budget: int = FRAME_BUDGET) -> dict:
     demo = getattr(demos, recipe["demo"])(**recipe["arguments"])
     specs = plan(recipe["demo"], demo, budget)
     extras_widgets = [w for w in demo.extra if isinstance(w, W.HTML)]
-    extras, extra_index, frames, size = [], {}, [], (0, 0)
+    extras, extra_index, frames = [], {}, []
     folder.mkdir(parents=True, exist_ok=True)
     for combo in itertools.product(*(range(len(s["values"])) for s in specs)):
         values = {s["name"]: s["values"][i] for s, i in zip(specs, combo) if s["live"]}
@@ -207,9 +207,10 @@ def render(recipe: dict, folder: Path, budget: int = FRAME_BUDGET) -> dict:
                 extras.append(w.value)
             shown.append(extra_index[w.value])
         frames.append([name, demo.description, shown])
-    from PIL import Image
+    from ketamine_course.demos.base import css_size
 
-    size = Image.open(folder / frames[0][0]).size
+    # Frames are drawn at PIXEL_DENSITY device pixels per CSS pixel: the page shows them at the CSS size.
+    size = css_size(demo.figure, demo.presenting)
     return {"demo": recipe["demo"], "caption": demo.caption, "controls": specs, "frames": frames,
             "extras": extras, "width": size[0], "height": size[1]}
 

@@ -9,12 +9,20 @@ sliders and default figures. Executed copies newer than their inputs are reused.
 NPM_PREFIX/node_modules (installed by `make html` from the npm registry) into
 SITE_DIR/lib and linked by relative URL, so no page asks any other host for
 anything: the widget HTML manager, require.js and MathJax 3.
+
+Around the notebook pages (scripts/site_content.py): an index page with the
+course map, glossary and references pages that the notebooks' links point to
+(links to .ipynb files and docs/glossary.md are rewritten at build time),
+previous/next links and a contents list on every notebook page, quizzes checked
+in the browser, and a search page whose index Pagefind (npm) builds from the
+finished pages, offline, into SITE_DIR/pagefind/.
 """
 
 from __future__ import annotations
 
-import html
+import re
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -22,6 +30,9 @@ import nbformat
 from nbconvert import HTMLExporter
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+import site_content  # noqa: E402  (scripts/ is not a package)
+
 ROOT = HERE.parent
 #: Where `make html` keeps the notebooks it executed (with live widget state).
 EXECUTED = ROOT / "build" / "executed"
@@ -59,6 +70,9 @@ def copy_libraries(npm_prefix: Path, site: Path) -> None:
     shutil.copy2(mathjax / "tex-chtml-full.js", lib / "mathjax" / "tex-chtml-full.js")
     shutil.copytree(mathjax / "output" / "chtml" / "fonts" / "woff-v2",
                     lib / "mathjax" / "output" / "chtml" / "fonts" / "woff-v2")
+    # The site's own stylesheet and script.
+    for f in (TEMPLATES / "course" / "static").iterdir():
+        shutil.copy2(f, lib / f.name)
 
 
 def _newest_input() -> float:
@@ -109,11 +123,43 @@ def title_of(nb) -> str:
     return "Untitled notebook"
 
 
+def page_chrome(stem: str, stems: list[str]) -> dict:
+    """Header, previous/next links and footer of one notebook page (HTML strings)."""
+    prev, nxt = site_content.neighbours(stem, stems)
+    return {"header": site_content.chrome("header", current=stem, site_title=site_content.SITE_TITLE),
+            "pager_top": site_content.chrome("pager", prev=prev, next=nxt, where="top of page"),
+            "pager_bottom": site_content.chrome("pager", prev=prev, next=nxt, where="end of page"),
+            "footer": site_content.chrome("footer", disclaimer=site_content.DISCLAIMER)}
+
+
+def add_contents(body: str) -> str:
+    """Replace the contents marker with the list of the page's sections; keep code and "¶" out of search."""
+    items = [item for item in site_content.contents(body) if item["level"] == 2]
+    body = body.replace('<a class="anchor-link"', '<a data-pagefind-ignore class="anchor-link"')
+    body = body.replace('<div class="jp-CodeMirrorEditor jp-Editor jp-InputArea-editor"',
+                        '<div data-pagefind-ignore class="jp-CodeMirrorEditor jp-Editor jp-InputArea-editor"')
+    body = re.sub(r'<div class="(jp-InputPrompt|jp-OutputPrompt)', r'<div data-pagefind-ignore class="\1', body)
+    return body.replace("<!--course-contents-->", site_content.chrome("contents", items=items), 1)
+
+
+def build_search_index(site: Path, npm_prefix: Path) -> None:
+    """Pagefind indexes the notebook pages (their <main data-pagefind-body>) into SITE_DIR/pagefind/."""
+    pagefind = npm_prefix / "node_modules" / ".bin" / "pagefind"
+    if not pagefind.exists():
+        raise SystemExit(f"error: {pagefind} is missing; run `make html`, which installs pagefind from npm")
+    out = site / "pagefind"
+    if out.exists():
+        shutil.rmtree(out)
+    subprocess.run([str(pagefind), "--site", str(site), "--output-path", str(out), "--silent"], check=True)
+    print(f"wrote search index {out}")
+
+
 def build(site: Path, npm_prefix: Path, notebooks: list[Path]) -> list[Path]:
     site.mkdir(parents=True, exist_ok=True)
     copy_libraries(npm_prefix, site)
     exp = exporter()
-    pages, entries = [], []
+    stems = [p.stem for p in notebooks]
+    pages = []
     for path, executed in zip(notebooks, execute_notebooks(notebooks)):
         nb = nbformat.read(executed, as_version=4)
         # ---- hook (issue 13, live demos; owned by scripts/build_frames.py): each demo output becomes
@@ -123,22 +169,18 @@ def build(site: Path, npm_prefix: Path, notebooks: list[Path]) -> list[Path]:
         nb = live_demos(nb, site, path.stem)
         # ---- end of hook
         title = title_of(nb)
-        body, _ = exp.from_notebook_node(nb, resources={"metadata": {"name": title}})
+        site_content.prepare_notebook(nb)
+        body, _ = exp.from_notebook_node(nb, resources={"metadata": {"name": title},
+                                                        "course": page_chrome(path.stem, stems)})
         page = site / f"{path.stem}.html"
-        page.write_text(body, encoding="utf-8")
+        page.write_text(add_contents(body), encoding="utf-8")
         pages.append(page)
-        entries.append(f'<li><a href="{page.name}">{html.escape(title)}</a></li>')
         print(f"wrote {page}")
-    index = site / "index.html"
-    index.write_text(
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head><meta charset=\"utf-8\">"
-        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-        "<title>Ketamine Therapy, Explained</title></head>\n<body>\n<main>\n"
-        "<h1>Ketamine Therapy, Explained</h1>\n"
-        "<p>Static pages of the course notebooks. The demos show their default figures and controls; "
-        "to redraw a figure, open the notebook in JupyterLab. For education only, not medical advice.</p>\n"
-        "<ul>\n" + "\n".join(entries) + "\n</ul>\n</main>\n</body>\n</html>\n", encoding="utf-8")
-    print(f"wrote {index}")
+    for page in site_content.write_pages(site):
+        print(f"wrote {page}")
+    build_search_index(site, npm_prefix)
+    # GitHub Pages: serve the files as they are, without Jekyll.
+    (site / ".nojekyll").write_text("", encoding="utf-8")
     return pages
 
 

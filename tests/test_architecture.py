@@ -15,7 +15,7 @@ PACKAGE = ROOT / "src" / "ketamine_course"
 
 #: Bottom layer: the science, the data and the shared checks. They may import each other
 #: (without cycles) but nothing that draws, teaches or runs scripts.
-CONCEPT = {"checks", "units", "data", "course", "history", "structures", "glossary", "receptor",
+CONCEPT = {"checks", "units", "resources", "appraisal", "data", "course", "history", "structures", "glossary", "receptor",
            "plasticity", "pk", "onset", "safety"}
 #: Above them: figures, widgets and teaching aids.
 TEACHING = {"style", "demos", "diagrams", "quiz", "exercises"}

@@ -40,13 +40,13 @@ def test_demo_redraws_in_place(name):
 @pytest.mark.parametrize("name", sorted(DEMOS))
 def test_demo_shows_a_static_figure_without_a_kernel(name):
     demo = getattr(demos, name)()
-    bundle = demo._repr_mimebundle_()
+    bundle, metadata = demo._repr_mimebundle_()  # metadata: the CSS size to show the 2x PNG at
     png = base64.b64decode(bundle["image/png"])
     assert png.startswith(b"\x89PNG")
     assert "application/vnd.jupyter.widget-view+json" in bundle
     assert bundle["text/plain"].startswith("[Interactive demo]")
     demo.set(**DEMOS[name])
-    assert base64.b64decode(demo._repr_mimebundle_()["image/png"]) == png, "fallback shows the defaults"
+    assert base64.b64decode(demo._repr_mimebundle_()[0]["image/png"]) == png, "fallback shows the defaults"
 
 
 @pytest.mark.parametrize("name", sorted(DEMOS))

@@ -29,7 +29,7 @@ def test_every_demo_describes_each_state_and_uses_it_as_alt_text(name):
 
 @pytest.mark.parametrize("name", sorted(DEMOS))
 def test_display_bundle_names_the_demo_and_its_arguments(name):
-    bundle = getattr(demos, name)()._repr_mimebundle_()
+    bundle, _metadata = getattr(demos, name)()._repr_mimebundle_()
     recipe = bundle[demos.RECIPE_MIME]
     assert recipe["demo"] == name
     rebuilt = getattr(demos, name)(**recipe["arguments"])
@@ -93,3 +93,62 @@ def test_adverse_effects_sentence_lists_the_top_rates():
     demo = demos.adverse_effects(order="drug")
     top = max(safety.paired_rates(), key=lambda r: r["drug_pct"])
     assert f"{top['effect']} {top['drug_pct']:g}% vs {top['placebo_pct']:g}%" in demo.description
+
+
+APPRAISAL = {
+    "forest_esketamine": (lambda: demos.forest_plot("esketamine"), dict(trial_1=False, method="fixed")),
+    "forest_iv": (lambda: demos.forest_plot("iv_ketamine"), dict(method="fixed")),
+    "blinding": (demos.blinding, dict(share_unblinded=0.9, expectation_points=8.0)),
+}
+
+
+@pytest.mark.parametrize("name", sorted(APPRAISAL))
+def test_notebook_07_demos_describe_each_state(name):
+    build, change = APPRAISAL[name]
+    demo = build()
+    before = demo.description
+    assert before and before != demo.caption and demo.image.tooltip == before
+    assert "aria-live='polite'" in demo.description_html.value
+    demo.set(**change)
+    assert demo.description != before and demo.image.tooltip == demo.description
+
+
+def test_forest_plot_sentence_is_the_pooled_model():
+    from ketamine_course import appraisal
+
+    demo = demos.forest_plot("esketamine")
+    rows = [r for r in appraisal.trials("esketamine") if r["effect"] is not None and r["ci_low"] is not None]
+    pooled = appraisal.pool(rows, "random")
+    got = numbers(demo.description)  # estimate, 95 (% CI), low, high
+    assert got[:4] == [round(pooled.estimate, 2), 95.0, round(pooled.ci_low, 2), round(pooled.ci_high, 2)]
+    assert f"{pooled.k} trial comparisons out of {len(rows)} poolable" in demo.description
+    assert f"I² = {100 * pooled.i2:.0f}%" in demo.description
+
+    demo.set(trial_1=False, method="fixed")
+    kept = [r for i, r in enumerate(rows) if i != 1]
+    fixed = appraisal.pool(kept, "fixed")
+    got = numbers(demo.description)
+    assert got[:4] == [round(fixed.estimate, 2), 95.0, round(fixed.ci_low, 2), round(fixed.ci_high, 2)]
+    assert "fixed effect" in demo.description
+    assert demo.description.endswith(f"left out: {rows[1]['trial']}.")
+    assert fixed.estimate != pooled.estimate
+
+
+def test_forest_plot_sentence_never_turns_an_empty_selection_into_a_result():
+    demo = demos.forest_plot("esketamine")
+    demo.set(**{name: False for name in demo.controls if name.startswith("trial_")})
+    assert demo.description.startswith("Nothing pooled (")
+    assert "MADRS points" not in demo.description
+
+
+def test_blinding_sentence_is_the_model():
+    from ketamine_course import appraisal
+
+    demo = demos.blinding(share_unblinded=0.5, expectation_points=6.0, true_effect_points=4.0)
+    here = float(appraisal.apparent_effect(4.0, 0.5, 6.0))
+    assert here == 7.0  # 4 + 0.5 * 6
+    got = numbers(demo.description)
+    assert got[:4] == [50.0, 6.0, 4.0, 7.0]
+    murrough = next(r for r in appraisal.trials("iv_ketamine") if r["source"][0] == "murrough2013b")
+    assert got[-2] == round(-murrough["effect"], 2)
+    assert demo.description.startswith("Illustrative model:")

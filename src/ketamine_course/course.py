@@ -50,6 +50,9 @@ LESSONS: tuple[Lesson, ...] = (
     Lesson(6, "06_benefits_risks_and_candidates.ipynb", "Benefits, risks and who may benefit",
            "evidence by condition, adverse effects, contraindications, myths", 50,
            "evidence table filtered by condition"),
+    Lesson(7, "07_reading_the_evidence.ipynb", "Reading the evidence",
+           "trial designs, failed trials, blinding, effect sizes, NNT and NNH, appraising a claim", 60,
+           "forest plot you pool yourself"),
 )
 
 

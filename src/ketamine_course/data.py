@@ -259,6 +259,69 @@ ADVERSE_EFFECTS = TableSchema(
     ),
 )
 
+def _trial_interval_is_consistent(row: dict) -> str | None:
+    low, high, effect = row["ci_low"], row["ci_high"], row["effect"]
+    if (low is None) != (high is None):
+        return "columns 'ci_low' and 'ci_high': give both ends of the interval or neither"
+    if low is None:
+        return None
+    if effect is None:
+        return "column 'effect': empty, but a confidence interval is given"
+    if low > high:
+        return f"columns 'ci_low' and 'ci_high': inverted interval ({low} > {high})"
+    if not low <= effect <= high:
+        return f"column 'effect': {effect} lies outside its interval [{low}, {high}]"
+    if row["effect_measure"] == "hazard_ratio" and low <= 0:
+        return f"column 'ci_low': {low} is not a valid hazard ratio (must be > 0)"
+    return None
+
+
+TRIALS = TableSchema(
+    filename="trials.csv",
+    description="One row per trial comparison: design, size, primary result with its 95% CI, and how it was extracted.",
+    columns=(
+        Column("trial", description="trial name, with the arm when a trial has several"),
+        Column("source", "sources",
+               description="the primary paper first; a second key is the source of the arm sizes where the primary "
+                           "paper was not retrieved in full"),
+        Column("design", choices=("crossover", "parallel_active_placebo", "parallel_add_on",
+                                  "randomised_withdrawal", "non_inferiority"),
+               description="the design; `appraisal.GROUPS` maps designs to the notebook's two forest plots"),
+        Column("population", description="who was randomised"),
+        Column("n_active", "int", "participants", required=False, minimum=1, maximum=100000,
+               description="active-arm size; empty when no retrieved source states it (never inferred)"),
+        Column("n_control", "int", "participants", required=False, minimum=1, maximum=100000,
+               description="control-arm size; empty when no retrieved source states it"),
+        Column("comparator", description="what the control arm received"),
+        Column("endpoint", description="the primary endpoint as the trial defined it"),
+        Column("timepoint_days", "float", "days", required=False, minimum=0, maximum=3650,
+               description="when it was measured; empty for time-to-event endpoints or when not one time"),
+        Column("effect", "float", "unit given by effect_measure", required=False, minimum=-100, maximum=100,
+               description="active minus control; on symptom scales negative favours the drug, for response "
+                           "differences positive favours the drug; empty when not extracted"),
+        Column("ci_low", "float", "unit given by effect_measure", required=False, minimum=-100, maximum=100,
+               description="lower end of the reported 95% confidence interval; empty when not reported (the row "
+                           "is then never pooled)"),
+        Column("ci_high", "float", "unit given by effect_measure", required=False, minimum=-100, maximum=100,
+               description="upper end of the reported 95% confidence interval"),
+        Column("effect_measure", choices=("madrs_points", "hdrs25_points", "hdrs_points", "hazard_ratio",
+                                          "response_points"),
+               description="what `effect` is (`response_points` are percentage points)"),
+        Column("met_primary", choices=("yes", "no", "not_tested"),
+               description="whether the primary endpoint was met under the trial's own analysis plan; "
+                           "`not_tested` when a testing hierarchy stopped before it"),
+        Column("extraction", choices=("text", "table", "computed", "figure-approx"),
+               description="stated in the abstract or text; from a published table; calculated by the course from "
+                           "reported values (the note says how); read from a figure"),
+        Column("status", choices=("confirmed", "secondary"),
+               description="`confirmed`: seen in the primary paper's abstract or text; `secondary`: seen only in a "
+                           "secondary source"),
+        Column("note", required=False,
+               description="where each number appears, how anything was computed, and why a value is missing"),
+    ),
+    row_checks=(_trial_interval_is_consistent,),
+)
+
 GLOSSARY = TableSchema(
     filename="glossary.csv",
     description="Terms used in the course, with short definitions.",
@@ -268,8 +331,8 @@ GLOSSARY = TableSchema(
         Column("see_also", required=False,
                description='related entries; every name listed is itself a term in the table',
                values='other `term` values, separated by `;`'),
-        Column("first_notebook", "int", "notebook number", minimum=0, maximum=6,
-               description='the notebook where a student first meets the term (6 = the benefits-and-risks '
+        Column("first_notebook", "int", "notebook number", minimum=0, maximum=7,
+               description='the notebook where a student first meets the term (7 = the reading-the-evidence '
                            'notebook)'),
         Column("source", "sources", description='a source that uses or explains the term in the sense given'),
     ),
@@ -279,7 +342,7 @@ QUIZ = TableSchema(
     filename="quiz.csv",
     description="The self-check quiz at the end of each notebook, with answers and explanations.",
     columns=(
-        Column("notebook", choices=("00", "01", "02", "03", "04", "05", "06"),
+        Column("notebook", choices=("00", "01", "02", "03", "04", "05", "06", "07"),
                description="the notebook whose quiz holds the question"),
         Column("question", "int", "position in the quiz", minimum=1, maximum=20,
                description="questions are shown in this order"),
@@ -292,7 +355,13 @@ QUIZ = TableSchema(
         Column("tolerance", "float", "same unit as the answer", required=False, minimum=0, maximum=1000,
                description="numeric questions: accepted absolute error; empty for multiple choice"),
         Column("unit", required=False, description="numeric questions: the unit the answer is given in"),
-        Column("explanation", description="why the answer is right; shown after any attempt"),
+        Column("rounding", required=False, choices=("up", "up or down"),
+               description="numeric questions whose answer is conventionally reported as a whole number "
+                           "(NNT, NNH): `up` also accepts the answer rounded up to a whole number, "
+                           "`up or down` the whole numbers on either side; empty otherwise"),
+        Column("explanation", description="why the answer is right; shown after a right answer, a second "
+                                          "wrong one, or on request"),
+        Column("hint", description="a nudge shown after the first wrong answer; must not give the answer away"),
         Column("hints", required=False,
                description="why particular wrong options are wrong, as `option number: hint`, separated by `;`"),
         Column("source", "sources", required=False,
@@ -304,7 +373,8 @@ QUIZ = TableSchema(
 #: Every table the course ships, by name (the file name without ``.csv``).
 SCHEMAS: dict[str, TableSchema] = {"adverse_effects": ADVERSE_EFFECTS, "evidence": EVIDENCE,
                                    "glossary": GLOSSARY, "history": HISTORY, "hypotheses": HYPOTHESES,
-                                   "onset_trials": ONSET_TRIALS, "quiz": QUIZ, "structures": STRUCTURES}
+                                   "onset_trials": ONSET_TRIALS, "quiz": QUIZ, "structures": STRUCTURES,
+                                   "trials": TRIALS}
 
 
 def reference_keys(data_dir: Path | str | None = None) -> set[str]:
@@ -529,8 +599,17 @@ def table_html(name: str, columns: list[str] | None = None, caption: str = "",
             return f"{value:g}"
         return escape("" if value is None else str(value).replace("_", " "))
 
-    head = "".join(f"<th scope='col'>{escape(c.replace('_', ' '))}</th>" for c in columns)
-    body = "".join("<tr>" + "".join(f"<td>{cell(c, row[c])}</td>" for c in columns) + "</tr>" for row in chosen)
+    # Prose reads from the left; numbers line up on the right. JupyterLab right-aligns every cell by
+    # default, so each cell says which it is.
+    kinds = {col.name: col.kind for col in schema.columns}
+    align = {c: "right" if kinds.get(c) in ("int", "float") else "left" for c in columns}
+
+    def style(c: str) -> str:
+        return f" style='text-align:{align[c]};vertical-align:top'"
+
+    head = "".join(f"<th scope='col'{style(c)}>{escape(c.replace('_', ' '))}</th>" for c in columns)
+    body = "".join("<tr>" + "".join(f"<td{style(c)}>{cell(c, row[c])}</td>" for c in columns) + "</tr>"
+                   for row in chosen)
     if not body:
         body = f"<tr><td colspan={len(columns)}>{escape(empty)}</td></tr>"
     cap = f"<caption style='caption-side:top;text-align:left'>{escape(caption)}</caption>" if caption else ""

@@ -45,12 +45,14 @@ def course_map():
     ax.set_ylim(0, 3.2)
     ax.axis("off")
     groups = {0: "orientation", 1: "history", 2: "mechanism", 3: "mechanism",
-              4: "clinical use", 5: "clinical use", 6: "clinical use"}
+              4: "clinical use", 5: "clinical use", 6: "clinical use", 7: "appraisal"}
     group_style = {"orientation": (style.PALETTE["black"], "-"),
                    "history": (style.PALETTE["orange"], "--"),
                    "mechanism": (style.PALETTE["blue"], "-"),
-                   "clinical use": (style.PALETTE["bluish_green"], "-.")}
-    width, height, gap = 1.24, 1.55, 0.17
+                   "clinical use": (style.PALETTE["bluish_green"], "-."),
+                   "appraisal": (style.PALETTE["reddish_purple"], ":")}
+    height, gap = 1.55, 0.15
+    width = (9.76 - gap * (len(course.LESSONS) - 1)) / len(course.LESSONS)
     for i, lesson in enumerate(course.LESSONS):
         x = 0.12 + i * (width + gap)
         colour, ls = group_style[groups[lesson.number]]
@@ -62,7 +64,7 @@ def course_map():
         words = lesson.title.split()
         lines, line = [], ""
         for word in words:
-            if len(line) + len(word) > 13 and line:
+            if len(line) + len(word) > 12 and line:
                 lines.append(line)
                 line = word
             else:
@@ -77,7 +79,7 @@ def course_map():
                                          (x + 0.02, 0.95 + height / 2),
                                          arrowstyle="-|>", mutation_scale=10, color="#444444"))
     for j, (name, (colour, ls)) in enumerate(group_style.items()):
-        x = 0.6 + j * 2.4
+        x = 0.5 + j * 1.95
         ax.plot([x, x + 0.45], [0.25, 0.25], color=colour, linestyle=ls, linewidth=2.2)
         ax.text(x + 0.55, 0.25, name, va="center", fontsize=9)
     ax.text(5.0, 3.0, f"Ketamine Therapy, Explained: course map (about {course.total_minutes() / 60:.1f} h in all)",
@@ -272,6 +274,139 @@ def course_schedule():
     return fig
 
 
+def trial_designs():
+    """Five trial designs as flows: who is randomised, to what, and when the outcome is measured."""
+    from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch
+
+    fig = _figure(10.0, 10.4)
+    ax = fig.add_axes((0, 0, 1, 1))
+    ax.set_xlim(0, 10)
+    ax.set_ylim(0, 10.4)
+    ax.axis("off")
+    ink, drug, control = "#111111", style.PALETTE["orange"], "#D9D9D9"
+
+    def box(x0, x1, y, text, colour, hatch=None, h=0.42):
+        ax.add_patch(FancyBboxPatch((x0, y - h / 2), x1 - x0, h, boxstyle="round,pad=0.02", facecolor=colour,
+                                    edgecolor=ink, linewidth=1.1, hatch=hatch))
+        ax.text((x0 + x1) / 2, y, text, ha="center", va="center", fontsize=8.3,
+                bbox={"boxstyle": "round,pad=0.1", "facecolor": "white", "edgecolor": "none", "alpha": 0.85})
+
+    def arrow(x0, y0, x1, y1):
+        ax.add_patch(FancyArrowPatch((x0, y0), (x1, y1), arrowstyle="-|>", mutation_scale=9, color="#444444",
+                                     linewidth=1.0))
+
+    def randomise(x, y, label="R"):
+        ax.add_patch(Circle((x, y), 0.2, facecolor="white", edgecolor=ink, linewidth=1.6))
+        ax.text(x, y, label, ha="center", va="center", fontsize=8.5, fontweight="bold")
+
+    def outcome(x, y, text):
+        ax.plot([x], [y], marker="v", markersize=11, color=style.PALETTE["blue"], markeredgecolor=ink)
+        ax.text(x + 0.15, y, text, ha="left", va="center", fontsize=8.3)
+
+    def header(y, title, question):
+        ax.text(0.15, y, title, fontsize=10.5, fontweight="bold", va="bottom")
+        ax.text(0.15, y - 0.08, question, fontsize=8.5, style="italic", va="top", color="#333333")
+
+    rows = [9.0, 7.0, 5.0, 3.0, 1.0]
+    # 1. crossover
+    y = rows[0]
+    header(y + 0.95, "1. Crossover (Berman 2000, Zarate 2006)",
+           "Does the same person feel better after the drug than after placebo?")
+    box(0.15, 1.55, y, "patients", "#F3F3F3")
+    randomise(1.95, y)
+    arrow(1.55, y, 1.75, y)
+    for dy, first, second in ((0.3, ("ketamine", drug, "//"), ("saline", control, None)),
+                              (-0.3, ("saline", control, None), ("ketamine", drug, "//"))):
+        arrow(2.15, y, 2.4, y + dy)
+        box(2.4, 3.7, y + dy, first[0], first[1], first[2], h=0.34)
+        box(3.8, 4.9, y + dy, "washout", "white", h=0.34)
+        box(5.0, 6.3, y + dy, second[0], second[1], second[2], h=0.34)
+    outcome(6.5, y, "ratings after each infusion;\neach patient is their own control")
+    # 2. parallel with an active placebo
+    y = rows[1]
+    header(y + 0.95, "2. Parallel groups with an active placebo (Murrough 2013)",
+           "Is the drug better than a comparator that also has noticeable effects?")
+    box(0.15, 1.55, y, "patients", "#F3F3F3")
+    randomise(1.95, y, "2:1")
+    arrow(1.55, y, 1.75, y)
+    arrow(2.15, y, 2.4, y + 0.3)
+    arrow(2.15, y, 2.4, y - 0.3)
+    box(2.4, 6.3, y + 0.3, "one ketamine infusion", drug, "//", h=0.34)
+    box(2.4, 6.3, y - 0.3, "one midazolam infusion (sedating: an active placebo)", control, h=0.34)
+    outcome(6.5, y, "MADRS at 24 h (primary);\nfollow-up to day 7")
+    # 3. parallel add-on
+    y = rows[2]
+    header(y + 0.95, "3. Parallel add-on (TRANSFORM-1, -2 and -3)",
+           "Does adding the drug to a new antidepressant help more than the antidepressant alone?")
+    box(0.15, 1.55, y, "failed 2 or more\nantidepressants", "#F3F3F3", h=0.6)
+    randomise(1.95, y)
+    arrow(1.55, y, 1.75, y)
+    arrow(2.15, y, 2.4, y + 0.3)
+    arrow(2.15, y, 2.4, y - 0.3)
+    box(2.4, 6.3, y + 0.3, "esketamine spray + new oral antidepressant, 4 weeks", drug, "//", h=0.34)
+    box(2.4, 6.3, y - 0.3, "placebo spray + new oral antidepressant, 4 weeks", control, h=0.34)
+    outcome(6.5, y, "MADRS change at day 28")
+    # 4. randomised withdrawal
+    y = rows[3]
+    header(y + 0.95, "4. Randomised withdrawal (SUSTAIN-1)",
+           "Among people who already did well on the drug, does stopping it bring relapse sooner?")
+    box(0.15, 2.4, y, "everyone: open-label esketamine\n+ antidepressant, 16 weeks", drug, "//", h=0.6)
+    arrow(2.4, y, 3.6, y)
+    ax.text(2.45, y - 0.1, "non-responders\nleave", fontsize=7.8, color="#333333", va="top")
+    randomise(3.8, y)
+    ax.text(3.75, y + 0.28, "responders only", ha="right", va="bottom", fontsize=8)
+    arrow(4.0, y, 4.25, y + 0.3)
+    arrow(4.0, y, 4.25, y - 0.3)
+    box(4.25, 6.3, y + 0.3, "continue esketamine", drug, "//", h=0.34)
+    box(4.25, 6.3, y - 0.3, "switch to placebo spray", control, h=0.34)
+    outcome(6.5, y, "time to relapse")
+    # 5. non-inferiority
+    y = rows[4]
+    header(y + 0.95, "5. Non-inferiority, open label (ELEKT-D)",
+           "Is the new treatment not worse than the standard one by more than a set margin?")
+    box(0.15, 1.55, y, "referred\nfor ECT", "#F3F3F3", h=0.6)
+    randomise(1.95, y)
+    arrow(1.55, y, 1.75, y)
+    arrow(2.15, y, 2.4, y + 0.3)
+    arrow(2.15, y, 2.4, y - 0.3)
+    box(2.4, 6.3, y + 0.3, "IV ketamine twice a week, 3 weeks", drug, "//", h=0.34)
+    box(2.4, 6.3, y - 0.3, "ECT three times a week, 3 weeks", style.PALETTE["sky_blue"], h=0.34)
+    outcome(6.5, y, "response at 3 weeks, judged against\na margin of -10 percentage points")
+    for y in rows[1:]:
+        ax.plot([0.15, 9.85], [y + 1.45, y + 1.45], color="#CCCCCC", linewidth=0.8)
+    return fig
+
+
+def mcid():
+    """The pooled esketamine effect and its CI against published MADRS thresholds (notebook 07)."""
+    from . import appraisal
+
+    pooled = appraisal.pool(appraisal.trials("esketamine"), "random")
+    fig = _figure(7.2, 3.0)
+    ax = fig.add_subplot()
+    ax.errorbar([-pooled.estimate], [2], xerr=[[pooled.ci_high - pooled.estimate], [pooled.estimate - pooled.ci_low]],
+                fmt="D", color=style.PALETTE["orange"], markeredgecolor="#111111", ecolor="#111111", capsize=5,
+                markersize=10)
+    ax.text(0.15, 2.3, f"pooled TRANSFORM trials (groups): {-pooled.estimate:.1f} points, "
+            f"95% CI {-pooled.ci_high:.1f} to {-pooled.ci_low:.1f}", ha="left", va="bottom", fontsize="small")
+    hatches = ("//", "\\\\")
+    cite = {"duru2008": "Duru & Fantino 2008", "mct2020": "PubMed 33261932"}
+    for i, m in enumerate(appraisal.MADRS_MCID):
+        y = 1 - i
+        lo, hi = m["low"], max(m["high"], m["low"] + 0.15)
+        ax.barh([y], [hi - lo], left=[lo], height=0.4, color=style.SERIES_COLORS[i + 1], alpha=0.75,
+                edgecolor="#111111", hatch=hatches[i])
+        value = f"{m['low']:g}" if m["low"] == m["high"] else f"{m['low']:g} to {m['high']:g}"
+        ax.text(0.15, y + 0.28, f"{m['label']}: {value} points ({cite[m['source']]})", ha="left", va="bottom",
+                fontsize="small")
+    ax.set_xlim(0, 14)
+    ax.set_ylim(-0.45, 2.85)
+    ax.set_yticks([])
+    ax.set_xlabel("MADRS points of improvement (larger is better)")
+    ax.grid(axis="y", visible=False)
+    return fig
+
+
 def structure_grid(width_px: int = 260, height_px: int = 230, svg: bool = True):
     """The molecules of ``data/structures.csv`` side by side, core highlighted, stereocentres labelled.
 
@@ -322,14 +457,14 @@ DIAGRAMS: dict[str, Diagram] = {
     for d in (
         Diagram(
             "course_map", course_map,
-            caption="The course map: seven notebooks taken in order, from orientation through "
-                    "history and mechanism to clinical use.",
-            alt="Seven rounded boxes in a row joined by arrows, numbered 00 to 06: Start here; "
+            caption="The course map: eight notebooks taken in order, from orientation through "
+                    "history and mechanism to clinical use and, last, reading the evidence.",
+            alt="Eight rounded boxes in a row joined by arrows, numbered 00 to 07: Start here; "
                 "From anesthetic to antidepressant; The NMDA receptor and ketamine's block; "
                 "Glutamate surge and neuroplasticity; Pharmacokinetics and the session; How fast "
-                "it works; Benefits, risks and who may benefit. Each box shows its estimated time "
-                "in minutes. Box outlines differ in colour and dash pattern by theme: orientation, "
-                "history, mechanism and clinical use.",
+                "it works; Benefits, risks and who may benefit; Reading the evidence. Each box shows its "
+                "estimated time in minutes. Box outlines differ in colour and dash pattern by theme: "
+                "orientation, history, mechanism, clinical use and appraisal.",
         ),
         Diagram(
             "nmda_receptor", nmda_receptor,
@@ -377,6 +512,31 @@ DIAGRAMS: dict[str, Diagram] = {
                 "Esketamine and arketamine are the same molecule drawn with a solid wedge (S) or a "
                 "hashed wedge (R) on that carbon. In all four, the aryl ring, the six-membered carbon "
                 "ring and the nitrogen are shaded as the shared core.",
+        ),
+        Diagram(
+            "trial_designs", trial_designs,
+            caption="Five trial designs from the ketamine and esketamine programme: where randomisation (R) "
+                    "happens, what each arm receives, and when the outcome (triangle) is measured.",
+            alt="Five stacked flow diagrams. 1, crossover (Berman 2000, Zarate 2006): patients are randomised "
+                "to ketamine then saline, or saline then ketamine, with a washout between, and are rated after "
+                "each infusion. 2, parallel groups with an active placebo (Murrough 2013): randomised 2 to 1 to one "
+                "ketamine or one midazolam infusion; MADRS at 24 hours. 3, parallel add-on (TRANSFORM-1 to -3): "
+                "people who failed two or more antidepressants are randomised to esketamine or placebo spray, both "
+                "with a new oral antidepressant, for 4 weeks; MADRS change at day 28. 4, randomised withdrawal "
+                "(SUSTAIN-1): everyone takes open-label esketamine for 16 weeks, non-responders leave, and only "
+                "responders are randomised to continue esketamine or switch to placebo spray; the outcome is time "
+                "to relapse. 5, non-inferiority, open label (ELEKT-D): people referred for ECT are randomised to IV "
+                "ketamine twice a week or ECT three times a week for 3 weeks; response at 3 weeks is judged against "
+                "a margin of minus 10 percentage points. Drug arms are hatched orange, comparison arms grey or blue.",
+        ),
+        Diagram(
+            "mcid", mcid,
+            caption="The pooled esketamine difference against two published MADRS thresholds that answer "
+                    "different questions.",
+            alt="A horizontal axis of MADRS points from 0 to 14. A diamond with error bars near 4 shows the pooled "
+                "difference of the four TRANSFORM comparisons with its 95% CI, about 2 to 5.5. Below it a narrow "
+                "bar at 1.6 to 1.9 marks a distribution-based minimal clinically important difference, and a mark "
+                "at 10 the anchor-based change that matters for one patient.",
         ),
         Diagram(
             "plasticity_cascade", plasticity_cascade,

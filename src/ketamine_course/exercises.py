@@ -163,16 +163,25 @@ def check_nnt(answer) -> Verdict:
     value, problem = _number(answer, "The number needed to treat")
     if value is None:
         return _report(False, problem)
-    if abs(value - expected) <= 0.15:
+    accepted = f"Counted as right: {expected - 0.15:.2f} to {expected + 0.15:.2f}, or {math.ceil(expected)}."
+    whole = value == math.ceil(expected)
+    if abs(value - expected) <= 0.15 or whole:
         return _report(True, f"NNT = 100 / ({active:g} - {placebo:g}) = {expected:.1f}: about one extra responder "
-                             f"for every {round(expected)} people treated, compared with placebo spray plus an "
-                             "oral antidepressant.")
+                             f"for every {math.ceil(expected)} people treated, compared with placebo spray plus an "
+                             "oral antidepressant. "
+                             + ("A whole number is how NNTs are usually reported, rounded up so as not to "
+                                "overstate the benefit. " if whole else
+                                f"Reported as a whole number it is {math.ceil(expected)}, since NNTs are "
+                                "rounded up. ")
+                             + accepted)
     if abs(value - (active - placebo)) <= 0.2:
         return _report(False, "That is the difference in percentage points. The NNT is its reciprocal, "
                               "with the difference as a fraction: 1 / 0.173.")
     if abs(value - 1 / (active - placebo)) <= 0.01:
         return _report(False, "Convert percent to a fraction first: 100 / (difference in points).")
-    return _report(False, f"{value:.3g} is not it. NNT = 1 / (risk difference) = 100 / ({active:g} - {placebo:g}).")
+    return _report(False, f"{value:.3g} is not it. NNT = 1 / (risk difference) = 100 / ({active:g} - {placebo:g}). "
+                          f"Answers within 0.15 of the exact value count, and so does the whole number it "
+                          "rounds up to.")
 
 
 # 00 ------------------------------------------------------------------------
@@ -206,11 +215,78 @@ def check_nnh(answer) -> Verdict:
     value, problem = _number(answer, "The number needed to harm")
     if value is None:
         return _report(False, problem)
-    if abs(value - expected) <= 0.1:
+    wholes = (math.floor(expected), math.ceil(expected))
+    accepted = (f"Counted as right: {expected - 0.1:.2f} to {expected + 0.1:.2f}, or the whole numbers "
+                f"{wholes[0]} and {wholes[1]}.")
+    whole = value in wholes
+    if abs(value - expected) <= 0.1 or whole:
         return _report(True, f"NNH = 100 / ({row['drug_pct']:g} - {row['placebo_pct']:g}) = {expected:.1f}: about "
                              f"one extra person with dissociation for every {round(expected)} treated. Compare the "
-                             "NNT of about 6 for response in notebook 05.")
+                             "NNT of about 6 for response in notebook 05. As a whole number, an NNH is rounded up "
+                             f"like an NNT ({wholes[1]}) or down, so as not to understate the harm ({wholes[0]}). "
+                             + accepted)
     if abs(value - (row["drug_pct"] - row["placebo_pct"])) <= 0.2:
         return _report(False, "That is the difference in percentage points; the NNH is 100 divided by it.")
     return _report(False, f"{value:.3g} is not it. Use safety.number_needed_to_harm(drug_pct, placebo_pct) or "
-                          "100 / (drug % - placebo %).")
+                          "100 / (drug % - placebo %). Answers within 0.1 of the exact value count, and so do the "
+                          "whole numbers on either side of it.")
+
+
+# 07 ------------------------------------------------------------------------
+
+def check_elektd_nnt(answer) -> Verdict:
+    """Exercise 07/3.4: NNT for response in ELEKT-D (ketamine vs ECT), alone or with its 95% interval.
+
+    Accepts a number (the NNT), a tuple ``(nnt, low, high)``, or the result of ``appraisal.nnt``.
+    """
+    from . import appraisal
+
+    trial = next(r for r in appraisal.trials() if r["trial"] == "ELEKT-D")
+    p_k, p_e = 0.554, 0.412   # response rates in the abstract; their difference is the row's effect
+    expected = appraisal.nnt(p_k, p_e, trial["n_active"], trial["n_control"])
+    if hasattr(answer, "value") and hasattr(answer, "low"):
+        answer = (answer.value, answer.low, answer.high)
+    interval = None
+    if isinstance(answer, (tuple, list)) and len(answer) == 3:
+        answer, *interval = answer
+    value, problem = _number(answer, "The number needed to treat")
+    if value is None:
+        return _report(False, problem)
+    if abs(value - 100 * (p_k - p_e)) <= 0.3:
+        return _report(False, "That is the difference in percentage points (14.2). The NNT is its reciprocal "
+                              "with the difference as a fraction: 1 / 0.142.")
+    whole = (math.floor(expected.value), math.ceil(expected.value))  # an NNT is often rounded to a whole number
+    if abs(value - expected.value) > 0.15 and value not in whole:
+        return _report(False, f"{value:.3g} is not it. NNT = 1 / (0.554 - 0.412), or use "
+                              "appraisal.nnt(0.554, 0.412, 195, 170) for the interval too.")
+    meaning = (f"NNT {expected.value:.1f}: about one extra responder for every 7 people given ketamine instead of "
+               f"ECT, 95% CI {expected.low:.1f} to {expected.high:.1f}. Non-inferiority means the lower end of the "
+               "difference (3.9 percentage points) stayed above the margin of -10: ketamine was not much worse. It does "
+               "not prove ketamine better: the trial was open label, 38 people left before treatment (more from ECT), "
+               "and the outcome was self-rated.")
+    if interval is None:
+        return _report(True, meaning + " Now add the interval: appraisal.nnt(...) gives it.")
+    low, problem = _number(interval[0], "The lower end")
+    high, problem2 = _number(interval[1], "The upper end")
+    if low is None or high is None:
+        return _report(False, problem or problem2)
+    if abs(low - expected.low) <= 0.2 and abs(high - expected.high) <= 1.0:
+        return _report(True, meaning)
+    return _report(False, f"The NNT is right, but the interval [{low:.3g}, {high:.3g}] is not: invert the interval "
+                          "of the risk difference (and swap its ends), e.g. with appraisal.nnt(0.554, 0.412, 195, 170).")
+
+
+def check_claims(verdicts) -> Verdict:
+    """Capstone 07/5.1: verdicts ('supported', 'overstated', 'unsupported') on the six clinic claims."""
+    from . import appraisal
+
+    try:
+        results = appraisal.judge_claims(verdicts)
+    except ValueError as err:
+        return _report(False, str(err))
+    lines = [f"- {claim}: {'RIGHT' if ok else 'CHECK'}: {text}" for claim, ok, text in results]
+    right = sum(ok for _, ok, _ in results)
+    ok = right == len(results)
+    summary = (f"all {right} verdicts match the course's." if ok else
+               f"{right} of {len(results)} verdicts match the course's. Reasons below; argue with them in class.")
+    return _report(ok, summary + "\n" + "\n".join(lines))

@@ -30,13 +30,20 @@ class Question:
     answer : int or float
         Index of the right option, or the right number.
     explanation : str
-        Why the answer is right; shown after any attempt.
+        Why the answer is right; shown after a right answer, after the second
+        wrong one, or when the student asks for the answer.
     tolerance : float
         For numeric questions: accepted absolute error.
     unit : str
         For numeric questions: the unit the answer is given in.
     hints : dict of int to str
         For multiple choice: why a particular wrong option is wrong.
+    hint : str
+        A nudge after the first wrong answer that does not give the answer away.
+    rounding : str
+        For numbers conventionally reported whole (NNT, NNH): ``"up"`` also
+        accepts the answer rounded up to a whole number, ``"up or down"`` the
+        whole numbers on either side; ``""`` accepts only the tolerance.
     """
 
     prompt: str
@@ -46,29 +53,87 @@ class Question:
     tolerance: float = 0.0
     unit: str = ""
     hints: dict = field(default_factory=dict)
+    hint: str = ""
+    rounding: str = ""
 
     @property
     def numeric(self) -> bool:
         return not self.options
 
+    def whole_numbers(self) -> tuple[int, ...]:
+        """The whole numbers accepted besides the tolerance band (see ``rounding``)."""
+        import math
 
-def check(question: Question, response) -> tuple[bool, str]:
-    """Judge a response; return (correct, feedback text)."""
+        if not self.numeric or not self.rounding:
+            return ()
+        up = math.ceil(self.answer - 1e-9)
+        return (up,) if self.rounding == "up" else tuple(sorted({math.floor(self.answer + 1e-9), up}))
+
+    def accepted(self) -> str:
+        """What counts as right, in words (numeric questions), e.g. ``5.6 to 6 patients, or 6``."""
+        if not self.numeric:
+            return ""
+        unit = f" {self.unit}" if self.unit else ""
+        if self.tolerance:
+            text = f"answers within ±{self.tolerance:g}{unit} count"
+        else:
+            text = f"exact answer only{f' (unit: {self.unit})' if self.unit else ''}"
+        if self.rounding == "up":
+            text += "; so does the answer rounded up to a whole number, as NNTs are usually reported"
+        elif self.rounding:
+            text += "; so does the answer rounded up or down to a whole number"
+        return text
+
+
+#: The feedback heads, each said once (the widget adds only a symbol before them).
+RIGHT, WRONG = "Correct.", "Not quite."
+
+
+def _answer_text(question: Question) -> str:
+    if question.options:
+        i = int(question.answer)
+        return f"({chr(97 + i)}) {question.options[i]}"
+    whole = question.whole_numbers()
+    unit = f" {question.unit}" if question.unit and question.unit != "year" else ""
+    also = f" (or {' or '.join(str(w) for w in whole)} as a whole number)" if whole else ""
+    return f"{question.answer:g}{unit}{also}"
+
+
+def reveal(question: Question) -> str:
+    """The answer and why, for the "Show answer" button or after a second wrong try."""
+    return f"The answer is {_answer_text(question)}. {question.explanation}"
+
+
+def check(question: Question, response, attempt: int = 1) -> tuple[bool, str]:
+    """Judge a response; return (correct, feedback text).
+
+    A right answer gets :data:`RIGHT` and the explanation. The first wrong
+    answer (``attempt`` 1) gets :data:`WRONG` and a hint, never the answer;
+    from the second wrong answer on, the answer and its explanation.
+    Input that is not an answer at all (no option chosen, no number) gets
+    only a request and does not count as an attempt.
+    """
+    attempt = int(checks.number(attempt, "attempt", "", 1))
     if question.numeric:
         value = checks.parse_number(response)
         if value is None:
             return False, f"Enter a number{f' in {question.unit}' if question.unit else ''}."
         # a typed answer exactly at the edge counts (0.78 + 0.03 is 0.81000...03 in floating point)
         ok = abs(value - question.answer) <= question.tolerance + 1e-9 * max(1.0, abs(question.answer))
-        head = "Correct." if ok else f"Not quite: {value:g} is off."
-        return ok, f"{head} {question.explanation}"
-    if response is None or not isinstance(response, int) or not 0 <= response < len(question.options):
-        return False, "Choose one of the options."
-    ok = response == int(question.answer)
-    if ok:
-        return True, f"Correct. {question.explanation}"
-    hint = question.hints.get(response, "")
-    return False, f"Not quite. {hint + ' ' if hint else ''}{question.explanation}"
+        ok = ok or value in question.whole_numbers()
+        if ok:
+            return True, f"{RIGHT} {question.explanation}"
+        nudge = f"{value:g} is too {'high' if value > question.answer else 'low'}."
+    else:
+        if response is None or not isinstance(response, int) or not 0 <= response < len(question.options):
+            return False, "Choose one of the options."
+        if response == int(question.answer):
+            return True, f"{RIGHT} {question.explanation}"
+        nudge = question.hints.get(response, "")
+    if attempt >= 2:
+        return False, " ".join(filter(None, (WRONG, nudge, reveal(question))))
+    return False, " ".join(filter(None, (WRONG, nudge, f"Hint: {question.hint}" if question.hint else "",
+                                         "Try again, or choose Show answer.")))
 
 
 def as_text(questions) -> str:
@@ -78,7 +143,7 @@ def as_text(questions) -> str:
         lines.append(f"{i}. {q.prompt}")
         lines += [f"   ({chr(97 + j)}) {opt}" for j, opt in enumerate(q.options)]
         if q.numeric:
-            lines.append(f"   [numeric answer{f', in {q.unit}' if q.unit else ''}]")
+            lines.append(f"   [numeric answer{f', in {q.unit}' if q.unit else ''}: {q.accepted()}]")
     return "\n".join(lines)
 
 
@@ -86,23 +151,26 @@ def as_markdown_answers(questions) -> str:
     """Answers and explanations as Markdown, for a collapsed cell under the quiz."""
     lines = []
     for i, q in enumerate(questions, 1):
-        right = (f"({chr(97 + int(q.answer))}) {q.options[int(q.answer)]}" if q.options
-                 else f"{q.answer:g}{f' {q.unit}' if q.unit else ''}")
-        lines.append(f"{i}. **{right}.** {q.explanation}")
+        lines.append(f"{i}. **{_answer_text(q)}.** {q.explanation}")
     return "\n".join(lines)
 
 
 class Quiz:
-    """A list of questions shown as widgets (see :func:`show`)."""
+    """A list of questions shown as widgets (see :func:`show`).
+
+    Each question has a Check button and a Show answer button. The first
+    wrong answer gets a hint; the second, or Show answer, the answer.
+    """
 
     def __init__(self, questions):
         import ipywidgets as widgets
 
         self.questions = list(questions)
-        self.feedback = []
+        self.feedback, self.attempts = [], [0] * len(self.questions)
         rows = []
         for i, q in enumerate(self.questions, 1):
-            prompt = widgets.HTML(f"<p><strong>{i}.</strong> {q.prompt}</p>")
+            accepted = f" <em>({q.accepted()})</em>" if q.numeric else ""
+            prompt = widgets.HTML(f"<p><strong>{i}.</strong> {q.prompt}{accepted}</p>")
             if q.numeric:
                 answer = widgets.FloatText(value=None, description=q.unit or "answer",
                                            layout=widgets.Layout(width="260px"))
@@ -110,21 +178,45 @@ class Quiz:
                 answer = widgets.RadioButtons(options=[(opt, j) for j, opt in enumerate(q.options)], value=None,
                                               layout=widgets.Layout(width="auto"))
             button = widgets.Button(description="Check", tooltip=f"Check your answer to question {i}")
+            show = widgets.Button(description="Show answer", tooltip=f"Show the answer to question {i}")
             result = widgets.HTML(layout=widgets.Layout(min_height="1.5em"))
-            button.on_click(self._checker(q, answer, result))
+            button.on_click(self._checker(i - 1, answer, result))
+            show.on_click(self._revealer(i - 1, result))
             self.feedback.append(result)
-            rows.append(widgets.VBox([prompt, widgets.HBox([answer, button]), result]))
+            rows.append(widgets.VBox([prompt, widgets.HBox([answer, button, show]), result]))
         self.box = widgets.VBox(rows)
 
     @staticmethod
-    def _checker(question, answer, result):
+    def _html(ok: bool | None, text: str) -> str:
         from html import escape
 
+        if text.startswith(RIGHT):
+            mark, text = "&#10004; Correct.", text[len(RIGHT):].lstrip()
+        elif text.startswith(WRONG):
+            mark, text = "&#10008; Not quite.", text[len(WRONG):].lstrip()
+        else:
+            mark = "Answer:" if ok is None else ""
+        head = f"<strong>{mark}</strong> " if mark else ""
+        return f"<p role='status'>{head}{escape(text)}</p>"
+
+    def _checker(self, index, answer, result):
+        question = self.questions[index]
+
         def on_click(_button):
-            ok, text = check(question, answer.value)
-            mark = "&#10004; Correct" if ok else "&#10008; Not quite"
-            body = text.split(" ", 1)[1] if text.startswith(("Correct.", "Not quite.")) else text
-            result.value = f"<p role='status'><strong>{mark}.</strong> {escape(body)}</p>"
+            value = answer.value
+            counts = value is not None and (question.numeric or isinstance(value, int))
+            ok, text = check(question, value, attempt=self.attempts[index] + 1)
+            if counts and not ok:
+                self.attempts[index] += 1
+            result.value = self._html(ok, text)
+
+        return on_click
+
+    def _revealer(self, index, result):
+        question = self.questions[index]
+
+        def on_click(_button):
+            result.value = self._html(None, reveal(question))
 
         return on_click
 
@@ -156,8 +248,12 @@ def _question(row: dict) -> Question:
     elif row["tolerance"] is None:
         raise ValueError(f"quiz.csv, notebook {row['notebook']} question {row['question']}: a numeric "
                          "question needs a tolerance")
+    if row["rounding"] and options:
+        raise ValueError(f"quiz.csv, notebook {row['notebook']} question {row['question']}: rounding applies "
+                         "only to numeric questions")
     return Question(prompt=row["prompt"], answer=answer, explanation=row["explanation"], options=options,
-                    tolerance=row["tolerance"] or 0.0, unit=row["unit"] or "", hints=hints)
+                    tolerance=row["tolerance"] or 0.0, unit=row["unit"] or "", hints=hints,
+                    hint=row["hint"], rounding=row["rounding"] or "")
 
 
 def load(data_dir=None) -> dict[str, list[Question]]:

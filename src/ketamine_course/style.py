@@ -6,7 +6,8 @@ its own: every series also gets its own line style and marker
 (:func:`series_style`).
 
 Figures get an opaque white background, so they stay readable on a dark
-JupyterLab theme. :func:`presentation` enlarges text and lines for projectors.
+JupyterLab theme. :func:`set_presentation` and :func:`presentation` enlarge text,
+lines and the demos themselves for projectors.
 
 References
 ----------
@@ -127,6 +128,15 @@ def apply(presentation: bool | None = None) -> None:
     mpl.rcParams.update(rc_params(presentation))
 
 
+def figure_scale() -> float:
+    """How much larger demo figures are drawn in the current mode (1 outside presentation mode).
+
+    Figures grow with their fonts and lines, so a layout that fits on a laptop
+    fits on a projector too, only larger.
+    """
+    return PRESENTATION_SCALE["font"] if _presenting else 1.0
+
+
 def is_presenting() -> bool:
     """True while presentation mode is on."""
     return _presenting
@@ -136,7 +146,10 @@ def set_presentation(on: bool = True) -> None:
     """Switch presentation mode on or off for the figures made from now on.
 
     Instructors call ``style.set_presentation()`` once at the top of a
-    notebook; every demo built afterwards uses larger fonts and lines.
+    notebook; every demo built afterwards is 1.5 times larger as a whole: its
+    figure (size, fonts, lines, so the layout does not change) and its
+    controls (labels, sliders, buttons). Titles that would still not fit are
+    shortened (:func:`ketamine_course.demos.base.fit_titles`).
     """
     global _presenting
     _presenting = bool(on)

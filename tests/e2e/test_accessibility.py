@@ -84,7 +84,7 @@ def _demo_functions():
     from ketamine_course import demos
 
     return [name for name, fn in inspect.getmembers(demos, inspect.isfunction)
-            if not name.startswith("_") and fn.__module__ == demos.__name__
+            if not name.startswith("_") and fn.__module__.startswith(demos.__name__)
             and inspect.signature(fn).return_annotation in ("Demo", demos.Demo)]
 
 
@@ -104,5 +104,5 @@ def test_every_demo_figure_has_alt_text(name):
     demo = getattr(demos, name)()
     caption = (demo.caption or "").strip()
     assert len(caption.split()) >= 12, f"{name}: caption too short to describe the figure: {caption!r}"
-    bundle = demo._repr_mimebundle_()
+    bundle, _metadata = demo._repr_mimebundle_()
     assert caption in bundle["text/plain"], f"{name}: the static fallback does not carry the caption"

@@ -29,18 +29,111 @@ from matplotlib.figure import Figure
 
 from .. import style
 
-#: Default size of demo figures, inches, and their resolution. Kept modest:
-#: drawing time grows with pixel count (see BENCHMARKS.md).
+#: Default size of demo figures, inches (before presentation mode scales it).
 FIGSIZE = (7.0, 3.8)
-DPI = 90
+#: How large a figure inch is on screen at 100% zoom, in CSS pixels. Demos are
+#: shown at exactly this size (never stretched by the browser), so a font of
+#: ``p`` points is ``p * CSS_PX_PER_INCH / 72`` CSS pixels tall.
+CSS_PX_PER_INCH = 90
+#: Device pixels rendered per CSS pixel: 2 is sharp on high-density (retina,
+#: 4K, most phones) displays and on a projector scaled by the browser. Drawing
+#: time grows with pixel count (see BENCHMARKS.md).
+PIXEL_DENSITY = 2
+#: Resolution the demo figures are rendered at.
+DPI = CSS_PX_PER_INCH * PIXEL_DENSITY
+#: Smallest text a demo may show: 11 CSS px at 100% zoom, in points.
+MIN_TEXT_PT = 11 * 72 / CSS_PX_PER_INCH
 
 
-def new_figure(figsize=FIGSIZE, dpi=DPI, **subplot_kw):
-    """A course-styled figure that pyplot does not manage (no duplicate display)."""
+def new_figure(figsize=FIGSIZE, dpi=None, **subplot_kw):
+    """A course-styled figure that pyplot does not manage (no duplicate display).
+
+    In presentation mode (:func:`ketamine_course.style.set_presentation`) the
+    figure grows by the same factor as its fonts and lines, so its layout stays
+    the one the demo was designed with, only larger.
+    """
     style.apply()
-    fig = Figure(figsize=figsize, dpi=dpi, layout="constrained")
+    scale = style.figure_scale()
+    width, height = figsize
+    fig = Figure(figsize=(width * scale, height * scale), dpi=DPI if dpi is None else dpi,
+                 layout="constrained")
     FigureCanvasAgg(fig)
     return fig
+
+
+#: Tallest a presentation-mode figure is shown, CSS px: a 1280x720 projector
+#: leaves about 600 px under JupyterLab's bars, and up to three rows of controls need the rest.
+PRESENTATION_MAX_HEIGHT_PX = 400
+
+
+def css_px_per_inch(fig: Figure, presenting: bool = False) -> float:
+    """CSS pixels per figure inch on screen: CSS_PX_PER_INCH, less for a presentation figure that would be too tall.
+
+    A presentation figure keeps its enlarged layout and is shown smaller as a
+    whole, so its text still stays above 11 CSS px.
+    """
+    height = fig.get_size_inches()[1] * CSS_PX_PER_INCH
+    if presenting and height > PRESENTATION_MAX_HEIGHT_PX:
+        return CSS_PX_PER_INCH * PRESENTATION_MAX_HEIGHT_PX / height
+    return float(CSS_PX_PER_INCH)
+
+
+def css_size(fig: Figure, presenting: bool = False) -> tuple[int, int]:
+    """The (width, height) a figure is shown at, in CSS pixels at 100% zoom."""
+    width, height = fig.get_size_inches() * css_px_per_inch(fig, presenting)
+    return round(width), round(height)
+
+
+def enforce_min_text_size(fig: Figure, minimum_pt: float = MIN_TEXT_PT) -> None:
+    """Raise every text of ``fig`` smaller than ``minimum_pt`` to it (legends, notes, labels)."""
+    from matplotlib.text import Text
+
+    for text in fig.findobj(Text):
+        if text.get_fontsize() < minimum_pt:
+            text.set_fontsize(minimum_pt)
+
+
+def fit_titles(fig: Figure, margin_px: float = 4.0, minimum_pt: float = MIN_TEXT_PT) -> None:
+    """Shorten axes titles and the suptitle that would run past the figure's edges.
+
+    A title keeps its text when it fits. Otherwise its font shrinks (down to
+    ``minimum_pt``), and if it still does not fit, each line is cut at a
+    word and ends in an ellipsis. The figure's height never changes, so the
+    frozen layout stays valid; the full text is in the demo's caption and
+    description.
+    """
+    renderer = fig.canvas.get_renderer()
+    frame = fig.bbox
+    titles = [t for ax in fig.axes for t in (ax.title, ax._left_title, ax._right_title)]
+    if fig._suptitle is not None:
+        titles.append(fig._suptitle)
+    for title in titles:
+        if not hasattr(title, "_course_size"):
+            title._course_size = title.get_fontsize()
+        if title.get_text() != getattr(title, "_course_fitted_text", None):
+            title._course_full_text = title.get_text()  # a new title from the demo's update
+        full = title._course_full_text
+        if not full.strip() or not title.get_visible():
+            continue
+        title.set_fontsize(title._course_size)
+        title.set_text(full)
+        box = title.get_window_extent(renderer)
+        centre = (box.x0 + box.x1) / 2
+        room = 2 * min(centre - frame.x0, frame.x1 - centre) - 2 * margin_px
+        if box.width > room:
+            shrunk = max(minimum_pt, title._course_size * room / box.width)
+            title.set_fontsize(shrunk)
+            box = title.get_window_extent(renderer)
+            lines = full.split("\n")
+            while box.width > room and any(len(line.split()) > 1 for line in lines):
+                longest = max(range(len(lines)), key=lambda i: len(lines[i]))
+                words = lines[longest].rstrip(" …").split()
+                if len(words) < 2:
+                    break
+                lines[longest] = " ".join(words[:-1]) + " …"
+                title.set_text("\n".join(lines))
+                box = title.get_window_extent(renderer)
+        title._course_fitted_text = title.get_text()
 
 
 def _encode_png(canvas) -> bytes:
@@ -176,19 +269,34 @@ class Demo(widgets.VBox):
         self.caption = caption
         self.extra = list(extra or [])
         self.description = caption
-        self.image = CourseImage(format="png", tooltip=caption,
-                                 layout=widgets.Layout(max_width="100%", height="auto"))
+        self.presenting = style.is_presenting()
+        #: CSS pixels per figure inch as shown (what text sizes on screen follow from).
+        self.css_px_per_inch = css_px_per_inch(figure, self.presenting)
+        width, _height = css_size(figure, self.presenting)
+        # Shown at its CSS size (never stretched); narrower screens shrink it with max-width.
+        self.image = CourseImage(format="png", tooltip=caption, width=str(width),
+                                 layout=widgets.Layout(width=f"{width}px", max_width="100%", height="auto"))
         self.image.add_class("course-figure")
         self.description_html = widgets.HTML()
         self.description_html.add_class("course-description")
-        caption_html = widgets.HTML(f"<p role='note'><em>{caption}</em></p>")
+        css = PRESENTATION_CSS if self.presenting else ""
+        caption_html = widgets.HTML(f"{css}<p role='note'><em>{caption}</em></p>")
+        for control in controls.values():
+            fit_slider(control, self.presenting)
         box = widgets.HBox(list(controls.values()), layout=widgets.Layout(flex_flow="row wrap"))
+        box.add_class("course-controls")
         self._busy = False
         shown = [self.description_html] if describe is not None else []
         super().__init__([box, self.image, *shown, caption_html, *self.extra])
+        self.add_class("course-demo")
+        if self.presenting:
+            self.add_class(PRESENTING_CLASS)
         # Lay the figure out once, then freeze it: re-running the layout engine
         # on every slider move costs more than the drawing itself.
         self._update(**self.values())
+        # 11 CSS px as shown (a presentation figure capped in height is shown smaller than its inches say).
+        self._min_pt = MIN_TEXT_PT * CSS_PX_PER_INCH / self.css_px_per_inch
+        enforce_min_text_size(self.figure, self._min_pt)
         self.figure.canvas.draw()
         self.figure.set_layout_engine("none")
         self._blitter = Blitter(figure, dynamic) if dynamic else None
@@ -214,12 +322,36 @@ class Demo(widgets.VBox):
             self.description_html.value = (f"<p role='status' aria-live='polite'>"
                                            f"{html.escape(self.description)}</p>")
             self.image.tooltip = self.description
+        fit_titles(self.figure, minimum_pt=self._min_pt)
         if self._blitter is None:
-            self.image.value = render_png(self.figure)
+            png = render_png(self.figure)
         else:
             if moved:
                 self._blitter.invalidate()
-            self.image.value = self._blitter.render()
+            png = self._blitter.render()
+        if (moved or self._blitter is None) and self._overflows():
+            # New limits or scales brought wider tick labels than the frozen layout has room
+            # for: lay the figure out again (one extra draw, only on such moves).
+            self.figure.set_layout_engine("constrained")
+            self.figure.canvas.draw()
+            self.figure.set_layout_engine("none")
+            if self._blitter is not None:
+                self._blitter.invalidate()
+                png = self._blitter.render()
+            else:
+                png = render_png(self.figure)
+        self.image.value = png
+
+    def _overflows(self) -> bool:
+        """True when an axes' labels, ticks or title reach past the figure (after a draw)."""
+        renderer = self.figure.canvas.get_renderer()
+        frame = self.figure.bbox
+        for ax in self.figure.axes:
+            box = ax.get_tightbbox(renderer)
+            if box is not None and (box.x0 < frame.x0 - 1 or box.x1 > frame.x1 + 1
+                                    or box.y0 < frame.y0 - 1 or box.y1 > frame.y1 + 1):
+                return True
+        return False
 
     def _on_change(self, _change) -> None:
         if not self._busy:
@@ -245,7 +377,59 @@ class Demo(widgets.VBox):
         bundle["text/plain"] = f"[Interactive demo] {self.caption}"
         if self.recipe is not None:
             bundle[RECIPE_MIME] = self.recipe
-        return bundle
+        width, height = css_size(self.figure, self.presenting)
+        # Rendered at PIXEL_DENSITY: tell the frontend the size to show it at.
+        return bundle, {"image/png": {"width": width, "height": height}}
+
+
+#: Class of a demo built in presentation mode; PRESENTATION_CSS scales its controls.
+PRESENTING_CLASS = "course-demo-presenting"
+#: Controls of a presentation-mode demo, 1.5 times their usual size (ipywidgets' own CSS variables).
+PRESENTATION_CSS = f"""<style>
+.{PRESENTING_CLASS} {{
+  --jp-widgets-font-size: 20px;
+  --jp-widgets-inline-height: 42px;
+  --jp-widgets-inline-label-width: 120px;
+  --jp-widgets-inline-width: 320px;
+  --jp-widgets-inline-margin: 6px;
+  --jp-widgets-slider-handle-size: 24px;
+  --jp-widgets-slider-track-thickness: 6px;
+  --jp-widgets-menu-item-height: 36px;
+  font-size: 20px;
+}}
+.{PRESENTING_CLASS} .widget-label, .{PRESENTING_CLASS} .widget-readout,
+.{PRESENTING_CLASS} .widget-button, .{PRESENTING_CLASS} .widget-toggle-button,
+.{PRESENTING_CLASS} select, .{PRESENTING_CLASS} input, .{PRESENTING_CLASS} label {{ font-size: 20px; }}
+.{PRESENTING_CLASS} .widget-checkbox input[type="checkbox"] {{ width: 20px; height: 20px; }}
+.{PRESENTING_CLASS} p {{ font-size: 20px; line-height: 1.4; }}
+</style>"""
+
+#: Shortest slider track, CSS px: long enough to pick one step of ~30 with a mouse.
+MIN_TRACK_PX = 220
+#: Width of a slider's readout and of one character of its label, CSS px, at 13 px type.
+_READOUT_PX, _CHAR_PX = 70, 7.5
+
+
+def fit_slider(control, presenting: bool = False) -> None:
+    """Widen a slider so its track stays at least MIN_TRACK_PX next to its label and readout."""
+    sliders = (widgets.FloatSlider, widgets.IntSlider, widgets.FloatLogSlider, widgets.IntRangeSlider,
+               widgets.FloatRangeSlider, widgets.SelectionSlider, widgets.SelectionRangeSlider)
+    if not isinstance(control, sliders) or control.orientation != "horizontal":
+        return
+    scale = style.PRESENTATION_SCALE["font"] if presenting else 1.0
+    label = len(control.description) * _CHAR_PX + 12
+    readout = _READOUT_PX * (2 if isinstance(control, (widgets.IntRangeSlider, widgets.FloatRangeSlider,
+                                                       widgets.SelectionRangeSlider)) else 1)
+    needed = round(scale * (label + readout) + MIN_TRACK_PX + 16)
+    current = control.layout.width
+    if current is None or not current.endswith("px") or float(current[:-2]) < needed:
+        control.layout.width = f"{needed}px"
+    control.style.description_width = "initial"
+
+
+def collapsed(title: str, content) -> widgets.Accordion:
+    """``content`` behind a closed, labelled section the student opens on demand (long tables)."""
+    return widgets.Accordion(children=[content], titles=(title,), selected_index=None)
 
 
 class YScale:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import ipywidgets as widgets
+from matplotlib.ticker import MaxNLocator
 
-from .. import style
+from .. import checks, style
 from .base import Demo, Description, new_figure, slider
 
 
@@ -19,6 +20,14 @@ def timeline(categories=None, era=(1960, 2026), milestone: int = 0) -> Demo:
 
     rows = history.milestones()
     names = list(history.CATEGORIES)
+    for c in categories or ():
+        checks.choice(c, "categories", names)
+    if isinstance(era, (str, bytes)) or len(tuple(era)) != 2:
+        raise ValueError(f"era must be a (first, last) pair of years between {history.FIRST_YEAR} and "
+                         f"{history.LAST_YEAR}; got {era!r}")
+    first = checks.number(era[0], "era[0]", "", history.FIRST_YEAR, history.LAST_YEAR)
+    checks.number(era[1], "era[1]", "", first, history.LAST_YEAR)
+    checks.number(milestone, "milestone", "index", 0)
     # Two milestones in one theme and year would hide each other: stagger them.
     row_y, seen = {}, {}
     for r in rows:
@@ -41,6 +50,8 @@ def timeline(categories=None, era=(1960, 2026), milestone: int = 0) -> Demo:
     ax.set_yticks(range(len(names)), [history.CATEGORIES[c] for c in names])
     ax.set_ylim(-0.7, len(names) - 0.3)
     ax.set_xlabel("year")
+    # Whole years only: a narrow era would otherwise get ticks such as 1998.5.
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=8))
     ax.grid(axis="y", visible=False)
     ax.legend(handles=[conflicting], loc="upper left", fontsize="small")
     title = ax.set_title("")

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import functools
+
 import ipywidgets as widgets
 import numpy as np
 
-from .. import style
-from .base import Demo, Description, new_figure
+from .. import checks, style
+from .base import Demo, Description, collapsed, new_figure
 
 
 #: Treatments in the onset comparison, with display names.
@@ -20,6 +22,12 @@ ONSET_MEASURES = {
     "response_rate_pct": "response rate (% of patients)",
     "remission_rate_pct": "remission rate (% of patients)",
     "difference_vs_placebo": "difference from placebo in % responding (points)",
+}
+#: The y-axis labels, on two lines each, so every label fits the margin the layout gives the first.
+_YLABELS = {
+    "response_rate_pct": "response rate\n(% of patients)",
+    "remission_rate_pct": "remission rate\n(% of patients)",
+    "difference_vs_placebo": "difference from placebo\n(points of % responding)",
 }
 _HOUR_TICKS = [(2, "2 h"), (24, "1 d"), (72, "3 d"), (168, "1 wk"), (336, "2 wk"), (672, "4 wk"),
                (2016, "12 wk")]
@@ -49,6 +57,37 @@ def _point_rows(treatment, statistic):
     return out
 
 
+@functools.lru_cache(maxsize=64)
+def _unavailable_reason(treatment, measure) -> str:
+    """Why a treatment has nothing to plot for a measure, in words drawn from the data ("" if it has)."""
+    from .. import onset
+
+    if _point_rows(treatment, measure):
+        return ""
+    if measure != "difference_vs_placebo":
+        return "no values for this measure"
+    units = sorted({onset.difference_unit(r) or "unstated units" for r in onset.trials()
+                    if r["treatment"] == treatment and r["statistic"] == "difference_vs_placebo"})
+    if units:
+        return f"difference given in {', '.join(units)} only"
+    if any(r["treatment"] == treatment and r["arm"] == "placebo" for r in onset.trials()):
+        return "no difference reported (see its grey placebo\npoints under response rate)"
+    return "no placebo-controlled values"
+
+
+def _short_name(treatment) -> str:
+    """A treatment's display name without its qualifiers, e.g. ``ketamine`` or ``ECT``."""
+    return ONSET_TREATMENTS[treatment].split(",")[0].split(" (")[0].split(" vs ")[0].split(" +")[0]
+
+
+def _difference_ylim(names) -> tuple[float, float]:
+    """A y range that fits every difference-from-placebo value of ``names``, with room for the note on top."""
+    values = [v for key in names for _h, v, _arm, _r in _point_rows(key, "difference_vs_placebo")]
+    low, high = min(values + [0.0]), max(values + [0.0])
+    span = high - low or 1.0
+    return low - 0.15 * span, high + 0.75 * span
+
+
 def onset_comparison(treatments=("ketamine_iv_single", "esketamine_nasal_plus_ad", "ect"),
                      measure: str = "response_rate_pct", axis: str = "log") -> Demo:
     """How fast treatments act, from published trial values (data/onset_trials.csv).
@@ -61,6 +100,12 @@ def onset_comparison(treatments=("ketamine_iv_single", "esketamine_nasal_plus_ad
     """
     from .. import data, onset
 
+    if isinstance(treatments, str):
+        treatments = (treatments,)
+    for t in treatments:
+        checks.choice(t, "treatments", ONSET_TREATMENTS)
+    checks.choice(measure, "measure", ONSET_MEASURES)
+    checks.choice(axis, "axis", ("log", "linear"))
     hours = np.logspace(0, np.log10(onset.MAX_HOURS), 300)
     names = list(ONSET_TREATMENTS)
     fig = new_figure(figsize=(8.0, 4.2))
@@ -95,14 +140,20 @@ def onset_comparison(treatments=("ketamine_iv_single", "esketamine_nasal_plus_ad
         Line2D([], [], linestyle=(0, (1, 2)), color="#444444", linewidth=1.2,
                label="thin dots: beyond the data (shape only)"),
     ]
-    ax.legend(handles=key_handles, loc="upper left", fontsize="x-small", ncols=2)
+    # The key sits below the axes, never over the data.
+    fig.legend(handles=key_handles, loc="outside lower center", fontsize="x-small", ncols=3)
     ax.axhline(0, color="#777777", linewidth=0.8)
-    ax.set_ylim(-5, 100)  # one range for every measure, so switching measures redraws in place
+    ylims = {"response_rate_pct": (-5, 100), "remission_rate_pct": (-5, 100),
+             "difference_vs_placebo": _difference_ylim(names)}
+    ax.set_ylim(ylims[measure])
+    missing = ax.text(0.01, 0.97, "", transform=ax.transAxes, ha="left", va="top", fontsize="x-small",
+                      bbox={"boxstyle": "round,pad=0.3", "facecolor": "#FFF7D6",
+                                       "edgecolor": "#7A6A00"})
     ax.set_xlabel("time after the first dose")
     ylabel = ax.set_ylabel("")
     title = ax.set_title("")
     table = widgets.HTML()
-    shown = {"axis": None}
+    shown = {"axis": None, "ylim": ax.get_ylim()}
     said = Description()
 
     def update(measure: str, axis: str, **ticked) -> bool:
@@ -134,14 +185,25 @@ def onset_comparison(treatments=("ketamine_iv_single", "esketamine_nasal_plus_ad
             else:
                 curve.set_data([], [])
                 outside.set_data([], [])
-        ylabel.set_text(ONSET_MEASURES[measure])
+        gone = [(key, _unavailable_reason(key, measure)) for key in names if ticked[key]]
+        gone = [(key, why) for key, why in gone if why]
+        # Hidden by emptying the text: the Blitter makes every dynamic artist visible when it
+        # captures its background, and empty text draws nothing (not even its box).
+        missing.set_text("Not shown in this view:\n" + "\n".join(
+            f"{_short_name(key)}: {why}" for key, why in gone) if gone else "")
+        for key, box in boxes.items():
+            why = _unavailable_reason(key, measure)
+            box.description = ONSET_TREATMENTS[key] + (" (no data in this view)" if why else "")
+        ylabel.set_text(_YLABELS[measure])
         parts = []
         for key in names:
             if ticked[key]:
                 when = sorted(h for k, h, _v, _arm, _r in plotted if k == key)
                 span = (f" from {_when(when[0])} to {_when(when[-1])}" if len(when) > 1 else
                         f" at {_when(when[0])}" if when else "")
-                parts.append(f"{ONSET_TREATMENTS[key]}: {len(when)} value{'s' if len(when) != 1 else ''}{span}")
+                why = dict(gone).get(key)
+                parts.append(f"{ONSET_TREATMENTS[key]}: " + (f"not shown, {why}" if why and not when else
+                             f"{len(when)} value{'s' if len(when) != 1 else ''}{span}"))
         said.set(f"{ONSET_MEASURES[measure][0].upper()}{ONSET_MEASURES[measure][1:]} on a {axis} time axis: "
                  + ("; ".join(parts) if parts else "no treatment ticked") + ".")
         title.set_text("Ketamine acts within a day; SSRIs separate from placebo in week 1 but need weeks"
@@ -151,8 +213,11 @@ def onset_comparison(treatments=("ketamine_iv_single", "esketamine_nasal_plus_ad
             "onset_trials", rows=[r for _k, _h, _v, _arm, r in sorted(plotted, key=lambda x: (x[0], x[1]))],
             columns=["treatment", "arm", "timepoint_hours", "value", "measure", "status", "extraction", "study"],
             caption="Values plotted, with sources", empty="no values for this choice")
-        moved = axis != shown["axis"]
-        if moved:
+        moved = axis != shown["axis"] or ylims[measure] != shown["ylim"]
+        if ylims[measure] != shown["ylim"]:
+            shown["ylim"] = ylims[measure]
+            ax.set_ylim(ylims[measure])
+        if axis != shown["axis"]:
             shown.update(axis=axis)
             ax.set_xscale(axis)
             ax.set_xlim((1, onset.MAX_HOURS * 1.1) if axis == "log" else (0, onset.MAX_HOURS * 1.02))
@@ -167,15 +232,17 @@ def onset_comparison(treatments=("ketamine_iv_single", "esketamine_nasal_plus_ad
         **boxes,
         "measure": widgets.Dropdown(options=[(v, k) for k, v in ONSET_MEASURES.items()], value=measure,
                                     description="measure", layout=widgets.Layout(width="460px")),
-        "axis": widgets.ToggleButtons(options=[("log time", "log"), ("linear time", "linear")], value=axis),
+        "axis": widgets.ToggleButtons(options=[("log time", "log"), ("linear time", "linear")], value=axis,
+                                     style={"button_width": "auto"}),
     }
-    return Demo(fig, controls, update, extra=[table],
+    return Demo(fig, controls, update, extra=[collapsed("Values plotted, with sources", table)],
                 caption="Published response or remission rates over 12 weeks for one ketamine infusion, "
                         "esketamine spray with an oral antidepressant, ECT, and SSRIs (as difference from "
                         "placebo). Each treatment has its own marker shape; hollow markers are secondary "
                         "sources, grey markers placebo arms; lines are curves through the confirmed points. "
                         "A table below lists every value with its source.",
-                dynamic=[a for group in artists.values() for a in group] + [title, ylabel], describe=said)
+                dynamic=[a for group in artists.values() for a in group] + [title, ylabel, missing],
+                describe=said)
 
 
 def course_vs_single(view: str = "both") -> Demo:
@@ -188,6 +255,7 @@ def course_vs_single(view: str = "both") -> Demo:
     """
     from .. import onset
 
+    checks.choice(view, "view", ("single", "course", "both"))
     days = np.linspace(0, 60, 601)
     single = onset.onset_curve("ketamine_iv_single").at(days * 24)
     responded = onset.course_response_pct()
@@ -217,11 +285,18 @@ def course_vs_single(view: str = "both") -> Demo:
     title = ax.set_title("")
     said = Description()
 
+    # Hidden lines are emptied rather than set invisible: the Blitter makes every dynamic artist
+    # visible again when it captures its background.
+    full = {line: line.get_data() for line in (one, course, infusions, end_mark, relapse)}
+
+    def show(line, on: bool) -> None:
+        line.set_data(*full[line]) if on else line.set_data([], [])
+
     def update(view: str) -> None:
         show_one, show_course = view in ("single", "both"), view in ("course", "both")
-        one.set_visible(show_one)
+        show(one, show_one)
         for artist in (course, infusions, end_mark, relapse):
-            artist.set_visible(show_course)
+            show(artist, show_course)
         title.set_text({"single": "One infusion: response within a day, fading over days to weeks",
                         "course": f"A course: {responded:g}% responded, but half of responders relapsed "
                                   f"within {median_days:g} days",
@@ -235,7 +310,8 @@ def course_vs_single(view: str = "both") -> Demo:
         said.set(shown_text[0].upper() + shown_text[1:] + ".")
 
     controls = {"view": widgets.ToggleButtons(options=[("one infusion", "single"), ("course of six", "course"),
-                                                       ("both", "both")], value=view)}
+                                                       ("both", "both")], value=view,
+                                              style={"button_width": "auto"})}
     return Demo(fig, controls, update,
                 caption="Percent of patients responding over 60 days after one ketamine infusion (solid, "
                         "fitted to pooled trial data) and after a course of six infusions in 12 days "

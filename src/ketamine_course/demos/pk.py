@@ -5,8 +5,9 @@ from __future__ import annotations
 import ipywidgets as widgets
 import numpy as np
 
-from .. import pk, style, units
+from .. import checks, pk, style, units
 from .base import Demo, Description, YScale, new_figure, slider
+from .placement import relayout
 
 
 def half_life(half_life_h: float = 3.0, scale: str = "linear") -> Demo:
@@ -15,6 +16,8 @@ def half_life(half_life_h: float = 3.0, scale: str = "linear") -> Demo:
     An illustrative first-order decay, ``f(t) = 0.5 ** (t / t_half)``, to
     practise sliders (half-life, hours) and dropdowns (linear or log axis).
     """
+    checks.number(half_life_h, "half_life_h", "h", 0.5, 12.0)
+    checks.choice(scale, "scale", ("linear", "log"))
     t_h = np.linspace(0.0, 24.0, 241)
     fig = new_figure()
     ax = fig.add_subplot()
@@ -23,14 +26,15 @@ def half_life(half_life_h: float = 3.0, scale: str = "linear") -> Demo:
                      label="fraction remaining")
     marks, = ax.plot([], [], linestyle="none", marker="o", color=style.PALETTE["vermillion"],
                      label="after 1, 2, 3, 4, 5 half-lives")
-    ax.axhline(0.03125, color=style.ILLUSTRATIVE_GREY, linewidth=1, linestyle=":")
-    ax.text(0.3, 0.045, "1/32 left after 5 half-lives", ha="left", fontsize="small",
-            color=style.ILLUSTRATIVE_GREY)
+    # Named in the legend, not beside the line: at some half-life the curve crosses any spot in the plot.
+    ax.axhline(0.03125, color=style.ILLUSTRATIVE_GREY, linewidth=1, linestyle=":",
+               label="1/32 left after 5 half-lives")
     ax.set_xlim(0, 24)
     ax.set_xlabel("time after dose (h)")
     ax.set_ylabel("fraction of drug remaining")
-    ax.legend(loc="upper right")
-    style.mark_illustrative(ax, "Illustrative first-order decay")
+    # Below the axes: at some half-life every corner of the plot holds part of the curve on one scale.
+    fig.legend(loc="outside lower center", ncols=2, fontsize="small", title="Illustrative first-order decay",
+               title_fontsize="small")
     title = ax.set_title("")
     y_scale = YScale(ax, linear_ylim=(0.0, 1.05), log_ylim=(0.005, 1.1))
     said = Description()
@@ -44,7 +48,10 @@ def half_life(half_life_h: float = 3.0, scale: str = "linear") -> Demo:
         said.set(f"With a half-life of {half_life_h:.1f} h, {100 * remaining[-1]:.3g}% of the dose is left "
                  f"after {t_h[-1]:.0f} h, and 97% (31/32) is gone after {5 * half_life_h:.1f} h "
                  f"({scale} y axis).")
-        return y_scale.show(scale)
+        if not y_scale.show(scale):
+            return False
+        relayout(fig)  # log tick labels are wider: give the y label room again
+        return True
 
     controls = {
         "half_life_h": slider("half-life", half_life_h, 0.5, 12.0, 0.5, "h"),
@@ -53,7 +60,8 @@ def half_life(half_life_h: float = 3.0, scale: str = "linear") -> Demo:
     }
     return Demo(fig, controls, update,
                 caption="Line plot of the fraction of a dose remaining over 24 hours for the chosen "
-                        "half-life; circles mark each of the first five half-lives. Move the slider "
+                        "half-life; circles mark each of the first five half-lives and a dotted line the 1/32 "
+                        "left after five. Move the slider "
                         "to change the half-life; switch the y axis to log to see a straight line.",
                 dynamic=[curve, marks, title], describe=said)
 
@@ -63,6 +71,24 @@ PK_ROUTES = {key: route.label + (" over 40 min" if route.infusion else "")
 #: Models offered by the plasma demo: those of pk.MODELS whose source is checked
 #: (Domino is left out: its source is unconfirmed).
 PK_MODELS = tuple(key for key, model in pk.MODELS.items() if model.status != "unconfirmed")
+_MODEL_GROUPS = {"herd2007": "children", "kamp2020": "pooled from 18 studies"}
+
+
+def _compartments(model) -> int:
+    if hasattr(model, "k12_per_min"):
+        return 1 + (model.k12_per_min > 0) + (model.k13_per_min > 0)
+    return 1 + (model.v2_l_per_70kg > 0 and model.q2_l_per_h_per_70kg > 0)
+
+
+def model_label(key: str) -> str:
+    """A student-readable name for a pk model, e.g. ``Herd & Anderson 2007 (children, 2 compartments)``."""
+    model = pk.MODELS[checks.choice(key, "model", pk.MODELS)]
+    n = _compartments(model)
+    group = _MODEL_GROUPS.get(key)
+    return (f"{model.name.split(' (')[0]} ({group + ', ' if group else ''}"
+            f"{n} compartment{'s' if n > 1 else ''})")
+
+
 #: The anesthetic induction dose drawn for contrast (pk.KETALAR_INDUCTION_DOSE_MG_PER_KG).
 INDUCTION_DOSE_MG_PER_KG = pk.KETALAR_INDUCTION_DOSE_MG_PER_KG
 #: Measured plasma ketamine during anesthesia, umol/L (mean and its +/-): steady level under a
@@ -82,6 +108,11 @@ def plasma_curve(route: str = "iv_infusion", dose_mg_per_kg: float = 0.5, weight
     the hatched band is the plasma level measured during anesthesia, and the
     dash-dot line the level at which patients woke (Idvall et al. 1979).
     """
+    checks.choice(route, "route", PK_ROUTES)
+    checks.number(dose_mg_per_kg, "dose_mg_per_kg", "mg/kg", 0.1, 1.0)
+    checks.number(weight_kg, "weight_kg", "kg", 40.0, 120.0)
+    checks.choice(model, "model", PK_MODELS)
+    checks.choice(scale, "scale", ("linear", "log"))
     t_end, dt = 480.0, 1.0
     fig = new_figure(figsize=(7.4, 4.0))
     ax = fig.add_subplot()
@@ -117,8 +148,11 @@ def plasma_curve(route: str = "iv_infusion", dose_mg_per_kg: float = 0.5, weight
     right = ax.secondary_yaxis("right", functions=(lambda c: c / units.MW_KETAMINE_G_PER_MOL,
                                                    lambda u: u * units.MW_KETAMINE_G_PER_MOL))
     right.set_ylabel("(µM)")
-    legend = ax.legend(loc="upper right", fontsize="small", bbox_to_anchor=(1.0, 0.74))
-    note = ax.text(0.99, 0.50, "", transform=ax.transAxes, ha="right", va="top", fontsize="small",
+    # The key sits below the axes, off the data on either scale. The note sits right, under the hatched
+    # band on the linear axis (every curve is below 1,000 ng/mL after the first hour) and at the top on
+    # the log axis (nothing in the demo's dose range reaches 10^4 ng/mL).
+    fig.legend(loc="outside lower center", fontsize="small", ncols=3)
+    note = ax.text(0.99, 0.72, "", transform=ax.transAxes, ha="right", va="top", fontsize="small",
                    style="italic", color="#333333")
     title = ax.set_title("")
     y_scale = YScale(ax, linear_ylim=(0, 2700), log_ylim=(1, 100000))
@@ -136,24 +170,22 @@ def plasma_curve(route: str = "iv_infusion", dose_mg_per_kg: float = 0.5, weight
         t_peak, c_peak = result.peak()
         peak.set_data([t_peak / 60], [c_peak])
         r = pk.ROUTES[route]
-        note.set_text(f"bioavailability {r.bioavailability:.0%} ({r.status});\n"
-                      + ("absorption rate derived from a reported Tmax (assumption)\n" if r.ka_per_min else "\n")
-                      + f"model: {chosen.name}")
+        note.set_text(f"bioavailability {r.bioavailability:.0%} ({r.status})\n"
+                      + ("absorption rate from a reported Tmax (assumption)\n" if r.ka_per_min else "")
+                      + f"model: {model_label(model)}")
         title.set_text(f"{PK_ROUTES[route]}, {dose_mg_per_kg:.2f} mg/kg ({dose_mg_per_kg * weight_kg:.0f} mg)\n"
                        f"peak {c_peak:.0f} ng/mL ({c_peak / units.MW_KETAMINE_G_PER_MOL:.2f} µM) at {t_peak:.0f} min")
         said.set(f"{PK_ROUTES[route]}, {dose_mg_per_kg:.2f} mg/kg for {weight_kg:.0f} kg "
-                 f"({dose_mg_per_kg * weight_kg:.0f} mg), {chosen.name}: modelled peak {c_peak:.0f} ng/mL "
+                 f"({dose_mg_per_kg * weight_kg:.0f} mg), {model_label(model)}: modelled peak {c_peak:.0f} ng/mL "
                  f"({c_peak / units.MW_KETAMINE_G_PER_MOL:.2f} µM) at {t_peak:.0f} min, "
                  f"{result.concentration_ng_per_ml[-1]:.0f} ng/mL after {t_end / 60:.0f} h; "
                  f"measured during anesthesia: about {mean * mw:.0f} ng/mL ({scale} y axis).")
         if not y_scale.show(scale):
             return False
-        # Keep the legend and the note off the curves, bands and their labels on either axis.
+        # Keep the note off the curves, bands and their labels on either axis.
         log = scale == "log"
-        legend.set_bbox_to_anchor((0.55, 1.0) if log else (1.0, 0.74), transform=ax.transAxes)
-        note.set_position((0.08, 0.03) if log else (0.99, 0.50))
-        note.set_horizontalalignment("left" if log else "right")
-        note.set_verticalalignment("bottom" if log else "top")
+        note.set_position((0.99, 0.98) if log else (0.99, 0.72))
+        relayout(fig)  # the log axis has wider tick labels on both sides
         return True
 
     controls = {
@@ -161,7 +193,7 @@ def plasma_curve(route: str = "iv_infusion", dose_mg_per_kg: float = 0.5, weight
                                   description="route"),
         "dose_mg_per_kg": slider("dose", dose_mg_per_kg, 0.1, 1.0, 0.05, "mg/kg", ".2f"),
         "weight_kg": slider("body weight", weight_kg, 40.0, 120.0, 5.0, "kg", ".0f"),
-        "model": widgets.Dropdown(options=[(pk.MODELS[k].name, k) for k in PK_MODELS], value=model,
+        "model": widgets.Dropdown(options=[(model_label(k), k) for k in PK_MODELS], value=model,
                                   description="model", layout=widgets.Layout(width="420px")),
         "scale": widgets.Dropdown(options=[("linear axis", "linear"), ("log axis", "log")], value=scale,
                                   description="y axis"),
@@ -177,6 +209,7 @@ def plasma_curve(route: str = "iv_infusion", dose_mg_per_kg: float = 0.5, weight
 
 def esketamine_spray(dose_mg: int = 56) -> Demo:
     """Esketamine nasal spray (Spravato) plasma curve, Perez-Ruixo 2021 model, 28/56/84 mg."""
+    checks.choice(dose_mg, "dose_mg", pk.ESKETAMINE_DOSES_MG, unit="mg")
     fig = new_figure(figsize=(7.0, 3.6))
     ax = fig.add_subplot()
     curves, results = {}, {}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ipywidgets as widgets
 import numpy as np
 
-from .. import style
+from .. import checks, style
 from .base import Demo, Description, new_figure, slider
 
 
@@ -18,6 +18,7 @@ def disinhibition(block_fraction: float = 0.4) -> Demo:
     """
     from .. import plasticity
 
+    checks.number(block_fraction, "block_fraction", "fraction of NMDA current", 0.0, 1.0)
     fig = new_figure(figsize=(8.4, 3.8))
     left, right = fig.subplots(1, 2, width_ratios=[1.2, 1])
     st_e, st_i = style.series_style(0), style.series_style(3)
@@ -36,7 +37,8 @@ def disinhibition(block_fraction: float = 0.4) -> Demo:
     right.plot(blocks, i_curve, color=st_i["color"], linestyle=st_i["linestyle"], label="interneuron (I)")
     baseline = float(e_curve[0])
     right.axhline(baseline, color="#777777", linewidth=0.8, linestyle="--")
-    right.text(0.02, baseline + 0.4, "pyramidal baseline", fontsize="x-small", color="#555555")
+    # Below the dashed line: at small blocks the pyramidal curve rises above it, never below.
+    right.text(0.02, baseline - 0.3, "pyramidal baseline", fontsize="x-small", color="#555555", va="top")
     right.set_xlim(0, 1)
     right.set_ylim(0, 26)
     right.set_xlabel("fraction of NMDA current blocked")
@@ -65,7 +67,7 @@ def disinhibition(block_fraction: float = 0.4) -> Demo:
 
     controls = {"block_fraction": slider("NMDA block", block_fraction, 0.0, 1.0, 0.05, "fraction", ".2f")}
     return Demo(fig, controls, update,
-                caption="Left: firing rates of pyramidal cells (solid) and interneurons (dash-dot) over "
+                caption="Left: firing rates of pyramidal cells (solid) and interneurons (dotted) over "
                         "one second, with the NMDA block switched on at 200 ms. Right: steady rates against "
                         "the fraction blocked; the pyramidal rate rises at moderate block and falls below "
                         "baseline near full block. Parameters are illustrative.",
@@ -76,6 +78,7 @@ def spines(view: str = "intact") -> Demo:
     """Illustrative time course: a fast effect that spines then sustain (after Moda-Sava et al. 2019)."""
     from .. import plasticity
 
+    checks.choice(view, "view", ("intact", "removed"))
     days = np.linspace(0, 14, 561)
     fig = new_figure(figsize=(7.4, 4.4))
     top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=[1, 1.4])
@@ -102,7 +105,8 @@ def spines(view: str = "intact") -> Demo:
         effect = plasticity.antidepressant_effect(np.array([1.0, 7.0]), spines_intact=keep)
         said.set(f"New spines {'kept' if keep else 'removed'}: the illustrative effect is {effect[0]:.2f} on "
                  f"day 1 and {effect[1]:.2f} on day 7 (relative units; shapes not fitted to data).")
-        removed.set_visible(not keep)
+        # emptied, not set invisible: the Blitter re-shows invisible dynamic artists when it captures
+        removed.set_data(*(([], []) if keep else (days, np.ones_like(days))))
         intact.set_linewidth(3.0 if keep else 1.2)
         ablated.set_linewidth(1.2 if keep else 3.0)
         intact.set_alpha(1.0 if keep else 0.5)
@@ -112,7 +116,7 @@ def spines(view: str = "intact") -> Demo:
 
     controls = {"view": widgets.ToggleButtons(options=[("new spines kept", "intact"),
                                                        ("new spines removed", "removed")],
-                                              value=view, description="")}
+                                              value=view, description="", style={"button_width": "auto"})}
     return Demo(fig, controls, update,
                 caption="Top: relative spine density in prefrontal cortex after one dose, rising within a "
                         "day and returning over about two weeks (dashed: new spines removed). Bottom: an "

@@ -5,12 +5,16 @@ from __future__ import annotations
 import ipywidgets as widgets
 import numpy as np
 
-from .. import style, units
+from .. import checks, style, units
 from .base import Demo, Description, new_figure, slider
 
 
 def _mark(ok: bool) -> str:
     return "yes" if ok else "no"
+
+
+#: What each coincidence button stands for; the button adds its state, e.g. "glutamate: on".
+_LABELS = {"glutamate": "glutamate", "glycine": "glycine / D-serine", "depolarised": "depolarised to -20 mV"}
 
 
 def coincidence(glutamate: bool = False, glycine: bool = True, depolarised: bool = False) -> Demo:
@@ -22,6 +26,9 @@ def coincidence(glutamate: bool = False, glycine: bool = True, depolarised: bool
     """
     from .. import receptor
 
+    checks.flag(glutamate, "glutamate", "whether glutamate is bound")
+    checks.flag(glycine, "glycine", "whether glycine or D-serine is bound")
+    checks.flag(depolarised, "depolarised", "whether the membrane is at -20 mV rather than -70 mV")
     fig = new_figure(figsize=(7.0, 3.0))
     ax = fig.add_subplot()
     rest, depol = -70.0, -20.0
@@ -33,7 +40,7 @@ def coincidence(glutamate: bool = False, glycine: bool = True, depolarised: bool
     ax.set_yticks([])
     ax.grid(axis="y", visible=False)
     ax.set_xlabel("inward NMDA current (pA, for 1 nS of channels)")
-    status = ax.text(0.0, 2.45, "", fontsize="medium", va="top", family="monospace")
+    status = ax.text(0.0, 2.55, "", fontsize="medium", va="top", family="monospace")
     value = ax.text(0.0, 0.0, "", va="center", fontsize="medium", fontweight="bold")
     title = ax.set_title("")
     said = Description()
@@ -45,11 +52,19 @@ def coincidence(glutamate: bool = False, glycine: bool = True, depolarised: bool
         value.set_position((current + biggest * 0.02, 0))
         value.set_text(f"{current:.1f} pA")
         unblocked = float(receptor.mg_unblocked_fraction(v, 1.0))
+        # Why 4% free still gives 3.1 pA at rest against 10.2 pA at -20 mV: the current is the product of
+        # the open channels, the fraction free of Mg2+ and the driving force, 70 mV at rest and 20 mV up.
+        product = (f"current         : 1 nS x {abs(v):.0f} mV driving force x {unblocked:.1%} free"
+                   if glutamate and glycine else "current         : none, the channel is closed")
         status.set_text(f"glutamate bound : {_mark(glutamate)}\nglycine bound   : {_mark(glycine)}\n"
-                        f"membrane        : {v:.0f} mV, {100 * unblocked:.0f}% free of Mg2+")
+                        f"membrane        : {v:.0f} mV, {100 * unblocked:.0f}% free of Mg2+\n{product}")
         said.set(f"Glutamate {'bound' if glutamate else 'absent'}, glycine {'bound' if glycine else 'absent'}, "
                  f"membrane at {v:.0f} mV ({100 * unblocked:.0f}% of channels free of Mg2+): "
                  f"{current:.1f} pA of inward current.")
+        for name, on in (("glutamate", glutamate), ("glycine", glycine), ("depolarised", depolarised)):
+            button = controls[name]
+            button.description = f"{_LABELS[name]}: {'on' if on else 'off'}"
+            button.icon = "check" if on else ""
         if not (glutamate and glycine):
             title.set_text("Channel closed: both agonists must be bound")
         elif not depolarised:
@@ -57,17 +72,17 @@ def coincidence(glutamate: bool = False, glycine: bool = True, depolarised: bool
         else:
             title.set_text("All three conditions met: current flows")
 
-    controls = {
-        "glutamate": widgets.ToggleButton(value=glutamate, description="glutamate", icon="check"),
-        "glycine": widgets.ToggleButton(value=glycine, description="glycine / D-serine", icon="check",
-                                        layout=widgets.Layout(width="160px")),
-        "depolarised": widgets.ToggleButton(value=depolarised, description="depolarise to -20 mV", icon="bolt",
-                                            layout=widgets.Layout(width="180px")),
-    }
+    # Each button says its state in words ("glutamate: off"); the tick shows only when on.
+    controls = {name: widgets.ToggleButton(value=value, description=_LABELS[name], tooltip=_LABELS[name],
+                                           layout=widgets.Layout(width="auto"))
+                for name, value in (("glutamate", glutamate), ("glycine", glycine), ("depolarised", depolarised))}
     return Demo(fig, controls, update,
                 caption="A bar shows the inward current through NMDA receptors, with a text panel "
-                        "listing whether glutamate and glycine are bound and the membrane potential. "
-                        "Current is large only when all three conditions hold.",
+                        "listing whether glutamate and glycine are bound, the membrane potential and how the "
+                        "current is made: open channels x driving force x fraction free of Mg2+. At rest only "
+                        "about 4% of channels are free, but the driving force is 70 mV, so a few pA still "
+                        "flow; at -20 mV half are free and the driving force is 20 mV. Current is large only "
+                        "when all three conditions hold.",
                 dynamic=[bar, value, status, title], describe=said)
 
 
@@ -75,6 +90,8 @@ def mg_block(voltage_mv: float = -70.0, mg_mm: float = 1.0) -> Demo:
     """I-V curve of NMDA receptors under Mg2+ block (Jahr & Stevens 1990)."""
     from .. import receptor
 
+    checks.number(voltage_mv, "voltage_mv", "mV", -100.0, 40.0)
+    checks.number(mg_mm, "mg_mm", "mM", 0.0, 4.0)
     v = np.linspace(-100.0, 40.0, 281)
     fig = new_figure()
     ax = fig.add_subplot()
@@ -126,8 +143,10 @@ def occupancy(form: str = "racemic ketamine", concentration_um: float = units.PR
     """Equilibrium occupancy of the channel site against concentration, for each form of ketamine."""
     from .. import receptor
 
-    c = np.logspace(-2, 2, 200)
     names = list(receptor.AFFINITIES)
+    checks.choice(form, "form", names)
+    checks.number(concentration_um, "concentration_um", "µM", 0.01, 100.0)
+    c = np.logspace(-2, 2, 200)
     fig = new_figure()
     ax = fig.add_subplot()
     curves = {}
@@ -139,9 +158,11 @@ def occupancy(form: str = "racemic ketamine", concentration_um: float = units.PR
     marker, = ax.plot([], [], marker="o", markersize=9, color="#111111", linestyle="none")
     ax.axvspan(0.6, 1.0, color=style.PALETTE["yellow"], alpha=0.35, zorder=0)
     ax.axvline(receptor.ANTIDEPRESSANT_PEAK_UM, color="#333333", linestyle=":", linewidth=1.2)
-    ax.text(receptor.ANTIDEPRESSANT_PEAK_UM * 1.08, 0.97,
-            "peak plasma after\n0.5 mg/kg over 40 min\n(~0.8 µM; shaded ~0.6-1 µM)",
-            fontsize="small", va="top")
+    # The note sits top left, where every curve is still low, and points at the dotted line.
+    ax.annotate("peak plasma after\n0.5 mg/kg over 40 min\n(~0.8 µM; shaded ~0.6-1 µM)",
+                xy=(receptor.ANTIDEPRESSANT_PEAK_UM, 0.9), xycoords="data", xytext=(0.02, 0.97),
+                textcoords="axes fraction", fontsize="small", va="top", ha="left",
+                arrowprops={"arrowstyle": "->", "color": "#333333", "linewidth": 1.0})
     ax.set_xscale("log")
     ax.set_xlim(0.01, 100)
     ax.set_ylim(0, 1.02)
@@ -195,6 +216,9 @@ def trapping_block(pulse_hz: float = 1.0, agonist_after_washout: bool = True,
     """
     from .. import receptor
 
+    checks.number(pulse_hz, "pulse_hz", "Hz", 0.0, 5.0)
+    checks.flag(agonist_after_washout, "agonist_after_washout", "whether glutamate keeps pulsing after washout")
+    checks.number(voltage_mv, "voltage_mv", "mV", -100.0, 0.0)
     duration, washout = 60.0, 30.0
     fig = new_figure(figsize=(7.0, 4.6))
     top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=[2, 1])
@@ -217,7 +241,9 @@ def trapping_block(pulse_hz: float = 1.0, agonist_after_washout: bool = True,
     bottom.set_xlabel("time (s)")
     top.legend(loc="upper right", fontsize="small")
     bottom.legend(loc="upper right", fontsize="small")
-    style.mark_illustrative(top, "Illustrative rate constants; published qualitative behaviour")
+    # Block never passes 0.61 at any control setting: the stamp sits above the data, under "drug present".
+    style.mark_illustrative(top, "Illustrative rate constants;\npublished qualitative behaviour", y=0.68).set(
+        x=0.01, horizontalalignment="left")
     title = top.set_title("")
     said = Description()
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import textwrap
+
 import ipywidgets as widgets
 import numpy as np
 
-from .. import style
+from .. import checks, style
 from .base import Demo, Description, new_figure
 
 
@@ -17,8 +19,9 @@ def evidence_explorer(condition: str = "treatment-resistant depression") -> Demo
 
     rows = safety.conditions()
     names = [r["condition"] for r in rows]
+    checks.choice(condition, "condition", names)
     statuses = ("approved (esketamine)", "off-label", "investigational")
-    fig = new_figure(figsize=(7.6, 3.8))
+    fig = new_figure(figsize=(7.6, 4.4))
     ax = fig.add_subplot()
     for i, status in enumerate(statuses):
         st = style.series_style(i)
@@ -28,7 +31,8 @@ def evidence_explorer(condition: str = "treatment-resistant depression") -> Demo
                 color=st["color"], markeredgecolor="#111111", label=status)
     ring, = ax.plot([], [], linestyle="none", marker="o", markersize=24, markerfacecolor="none",
                     markeredgecolor="#111111", markeredgewidth=2.0)
-    ax.set_yticks(range(len(rows)), [n if len(n) < 34 else n[:32] + "..." for n in names])
+    # Long condition names wrap onto a second line rather than being cut.
+    ax.set_yticks(range(len(rows)), [textwrap.fill(n, 30) for n in names], fontsize="small")
     ax.invert_yaxis()
     ax.set_xticks(range(len(safety.STRENGTHS)), safety.STRENGTHS)
     ax.set_xlim(-0.5, len(safety.STRENGTHS) - 0.5)
@@ -68,6 +72,7 @@ def adverse_effects(order: str = "drug") -> Demo:
     """How often acute adverse events occurred on esketamine and on placebo (pooled ASPIRE trials)."""
     from .. import safety
 
+    checks.choice(order, "order", ("drug", "excess"))
     rates = safety.paired_rates()
     fig = new_figure(figsize=(7.6, 4.4))
     ax = fig.add_subplot()
@@ -107,7 +112,7 @@ def adverse_effects(order: str = "drug") -> Demo:
 
     controls = {"order": widgets.ToggleButtons(options=[("by rate on esketamine", "drug"),
                                                         ("by excess over placebo", "excess")], value=order,
-                                               description="sort")}
+                                               description="sort", style={"button_width": "auto"})}
     return Demo(fig, controls, update,
                 caption="Paired horizontal bars for twelve adverse events: hatched bars for esketamine, grey "
                         "bars for placebo spray, in patients with depression and suicidal thoughts treated in "

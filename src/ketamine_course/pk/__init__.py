@@ -51,7 +51,7 @@ from __future__ import annotations
 from ..units import MW_KETAMINE_G_PER_MOL, ng_per_ml_to_um
 from .engine import MAX_STEPS, MicroConstants
 from .parameters import (CLEMENTS_1981, DEFAULT, DOMINO_1982, ESKETAMINE_DOSES_MG, HERD_2007,
-                         KAMP_2020, KETALAR_INDUCTION_DOSE_MG_PER_KG, SPRAVATO_TMAX_MIN, MODELS, PEREZ_RUIXO_2021, ROUTES, WEIGHT_RANGE_KG,
+                         KAMP_2020, KETALAR_INDUCTION_DOSE_MG_PER_KG, KETALAR_MAX_DOSE_MG_PER_KG, SPRAVATO_TMAX_MIN, MODELS, PEREZ_RUIXO_2021, ROUTES, WEIGHT_RANGE_KG,
                          AllometricModel, CompartmentModel, EsketamineNasalModel, Route)
 from .simulators import (Dose, PlasmaCurve, absorption_rate_from_tmax, disposition_half_lives_min,
                          esketamine_nasal, simulate, simulate_regimen, terminal_half_life_h,
@@ -62,6 +62,7 @@ __all__ = [
     "WEIGHT_RANGE_KG",
     "ESKETAMINE_DOSES_MG",
     "KETALAR_INDUCTION_DOSE_MG_PER_KG",
+    "KETALAR_MAX_DOSE_MG_PER_KG",
     "SPRAVATO_TMAX_MIN",
     "ng_per_ml_to_um",
     "MicroConstants",

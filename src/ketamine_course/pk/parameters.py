@@ -25,6 +25,10 @@ ESKETAMINE_DOSES_MG = (28, 56, 84)
 #: label gives 1 to 4.5 mg/kg, with 2 mg/kg as the average for 5-10 min of surgical
 #: anesthesia (ketalar_label). Shown only as a contrast to the antidepressant dose.
 KETALAR_INDUCTION_DOSE_MG_PER_KG = 2.0
+#: Largest single dose on the Ketalar label, mg/kg: intramuscular induction, 6.5 to 13 mg/kg
+#: (intravenous: 1 to 4.5 mg/kg; ketalar_label). :func:`simulate` refuses larger doses: no model
+#: here was fitted anywhere near them, so its curve would be a number without meaning.
+KETALAR_MAX_DOSE_MG_PER_KG = 13.0
 
 #: Time to peak plasma esketamine after the last spray, min (spravato_label: 20 to 40 min).
 SPRAVATO_TMAX_MIN = (20.0, 40.0)

@@ -9,7 +9,7 @@ from typing import Iterable, Sequence, Union
 from .. import checks
 from ..units import MW_KETAMINE_G_PER_MOL
 from .engine import MicroConstants, _Disposition, _Input, _System, _time_grid
-from .parameters import (DEFAULT, PEREZ_RUIXO_2021, ROUTES, EsketamineNasalModel, Route,
+from .parameters import (DEFAULT, KETALAR_MAX_DOSE_MG_PER_KG, PEREZ_RUIXO_2021, ROUTES, EsketamineNasalModel, Route,
                          _esketamine_devices, _racemic_model, _route, _weight)
 
 
@@ -279,7 +279,8 @@ def simulate(dose_mg_per_kg: float, weight_kg: float = 70.0, route="iv_infusion"
     Raises
     ------
     ValueError
-        For a negative or non-finite dose, a weight outside 2-250 kg, an unknown
+        For a negative or non-finite dose, a dose above
+        :data:`KETALAR_MAX_DOSE_MG_PER_KG` (13 mg/kg, far outside every model's data), a weight outside 2-250 kg, an unknown
         route (the message lists the known ones), the esketamine route, an
         infusion longer than the simulation, or an invalid time grid.
 
@@ -292,6 +293,10 @@ def simulate(dose_mg_per_kg: float, weight_kg: float = 70.0, route="iv_infusion"
     40.0
     """
     dose = checks.number(dose_mg_per_kg, "dose_mg_per_kg", "mg/kg", low=0.0)
+    if dose > KETALAR_MAX_DOSE_MG_PER_KG:
+        raise ValueError(f"dose_mg_per_kg (mg/kg) must be between 0 and {KETALAR_MAX_DOSE_MG_PER_KG:g} mg/kg, the "
+                         f"largest dose on the Ketalar label (IM induction); got {dose:g}. The models were fitted "
+                         "to far smaller doses, so a curve for this dose would mean nothing.")
     w = _weight(weight_kg)
     r = _route(route)
     if r.drug != "racemic ketamine":
