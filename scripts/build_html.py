@@ -8,7 +8,11 @@ SITE_DIR/<name>.html with the widget state of that run, so the demos show their
 sliders and default figures. Executed copies newer than their inputs are reused. The scripts a page needs are copied from
 NPM_PREFIX/node_modules (installed by `make html` from the npm registry) into
 SITE_DIR/lib and linked by relative URL, so no page asks any other host for
-anything: the widget HTML manager, require.js and MathJax 3.
+anything: the widget HTML manager, require.js and MathJax 3. A page loads the
+widget manager and require.js only while it still shows a widget: the demos
+become frames (scripts/build_frames.py), and the quiz and the glossary box plain
+HTML checked by site/lib/course.js, so today no page needs them and they are
+left out of the site.
 
 Around the notebook pages (scripts/site_content.py): an index page with the
 course map, glossary and references pages that the notebooks' links point to
@@ -159,23 +163,32 @@ def build(site: Path, npm_prefix: Path, notebooks: list[Path]) -> list[Path]:
     copy_libraries(npm_prefix, site)
     exp = exporter()
     stems = [p.stem for p in notebooks]
-    pages = []
+    pages, widget_pages = [], 0
     for path, executed in zip(notebooks, execute_notebooks(notebooks)):
         nb = nbformat.read(executed, as_version=4)
         # ---- hook (issue 13, live demos; owned by scripts/build_frames.py): each demo output becomes
         # native controls over figures drawn in advance, its frames written to site/frames/<notebook>/.
         sys.path.insert(0, str(HERE))
-        from build_frames import live_demos
+        from build_frames import live_demos, prune_widget_state
         nb = live_demos(nb, site, path.stem)
         # ---- end of hook
         title = title_of(nb)
         site_content.prepare_notebook(nb)
+        # The quiz and the glossary box are plain HTML now: drop the widget state only they used, so a
+        # page with no widget left loads neither the widget manager nor require.js.
+        prune_widget_state(nb)
+        widget_pages += "widgets" in nb.metadata
         body, _ = exp.from_notebook_node(nb, resources={"metadata": {"name": title},
                                                         "course": page_chrome(path.stem, stems)})
         page = site / f"{path.stem}.html"
         page.write_text(add_contents(body), encoding="utf-8")
         pages.append(page)
         print(f"wrote {page}")
+    if not widget_pages:
+        # No page shows a widget: the widget manager (3.6 MB with its fonts) and require.js stay out of the site.
+        shutil.rmtree(site / "@jupyter-widgets")
+        (site / REQUIRE_JS_URL).unlink()
+        print("no page needs the widget manager: left it out")
     for page in site_content.write_pages(site):
         print(f"wrote {page}")
     build_search_index(site, npm_prefix)

@@ -100,6 +100,7 @@ def rewrite_markdown(text: str, keys: set[str]) -> str:
 
 
 _QUIZ_CALL = re.compile(r'quiz\.show\("(\d\d)"\)')
+_GLOSSARY_CALL = re.compile(r'glossary_search\((?:"([^"]*)")?\)')
 
 
 def prepare_notebook(nb) -> None:
@@ -123,6 +124,12 @@ def prepare_notebook(nb) -> None:
                 cell.outputs = [{"output_type": "display_data", "metadata": {},
                                  "data": {"text/html": quiz_html(match.group(1)),
                                           "text/plain": quiz.as_text(quiz.QUIZZES[match.group(1)])}}]
+            found = _GLOSSARY_CALL.search(cell.source)
+            if found:
+                query = "block" if found.group(1) is None else found.group(1)
+                cell.outputs = [{"output_type": "display_data", "metadata": {},
+                                 "data": {"text/html": glossary_search_html(query),
+                                          "text/plain": f"[Glossary search] {query}"}}]
         kept.append(cell)
     nb.cells = kept
 
@@ -148,18 +155,9 @@ def decode(blob: str, ident: str) -> dict:
 
 
 def quiz_payload(question: quiz.Question) -> dict:
-    """What the browser needs to judge a response, with the notebook's own feedback wording.
-
-    Multiple choice: the text :func:`ketamine_course.quiz.check` gives for every
-    option (so hints and explanations are the notebook's). Numeric: the answer,
-    tolerance and explanation; course.js repeats ``check``'s comparison.
-    """
-    if question.numeric:
-        return {"kind": "number", "answer": question.answer, "tolerance": question.tolerance,
-                "unit": question.unit, "explanation": question.explanation,
-                "empty": quiz.check(question, "")[1]}
-    return {"kind": "choice", "feedback": [quiz.check(question, j)[1] for j in range(len(question.options))],
-            "empty": quiz.check(question, None)[1]}
+    """What the browser needs to judge a response with the notebook's rules and wording
+    (:func:`ketamine_course.quiz.for_browser`): hint first, answer on the second wrong try or on request."""
+    return quiz.for_browser(question)
 
 
 def quiz_html(notebook: str) -> str:
@@ -169,6 +167,24 @@ def quiz_html(notebook: str) -> str:
         questions=[{"id": f"q{notebook}-{i}", "number": i, "q": q,
                     "payload": encode(quiz_payload(q), f"q{notebook}-{i}")}
                    for i, q in enumerate(quiz.QUIZZES[notebook], 1)])
+
+
+def glossary_search_html(query: str) -> str:
+    """The glossary search box of ``demos.glossary_search`` as plain HTML, searched in the browser by course.js.
+
+    The terms travel in the page as JSON (they are no secret); course.js finds
+    them as :func:`ketamine_course.glossary.search` does and writes the widget's
+    wording (:func:`ketamine_course.demos.glossary.results_html`), each term
+    linked to its entry on the glossary page. The results for ``query`` are in
+    the HTML already, so the box reads the same before any typing.
+    """
+    from ketamine_course.demos.glossary import results_html
+
+    rows = [{"term": r["term"], "definition": r["definition"], "first_notebook": r["first_notebook"],
+             "anchor": glossary.anchor(r["term"])} for r in glossary.terms()]
+    terms = json.dumps(rows, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
+    results = results_html(query, glossary.search(query), link=lambda r: f"glossary.html#{glossary.anchor(r['term'])}")
+    return _env.get_template("glossary_search.html.j2").render(query=query, results=results, terms=terms)
 
 
 # ---------------------------------------------------------------------------

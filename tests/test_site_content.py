@@ -31,20 +31,38 @@ def test_markdown_links_point_to_site_pages():
     assert ".ipynb" not in out and ".md" not in out
 
 
+def _page_feedback(payload: dict, value, attempt: int) -> str:
+    """What course.js shows for a number typed on the ``attempt``-th try, from the payload alone."""
+    ok = (abs(value - payload["answer"]) <= payload["tolerance"] + 1e-9 * max(1.0, abs(payload["answer"]))
+          or value in payload["whole"])
+    if ok:
+        return payload["correct"]
+    nudge = payload["high" if value > payload["answer"] else "low"].replace("{value}", f"{value:g}")
+    return " ".join(filter(None, (payload["wrong"], nudge, payload["after"][min(attempt, 2) - 1])))
+
+
 @pytest.mark.parametrize("notebook", sorted(quiz.QUIZZES))
-def test_encoded_quiz_data_decodes_to_the_notebooks_feedback(notebook):
+def test_encoded_quiz_data_gives_the_notebooks_feedback_on_every_try(notebook):
     for i, q in enumerate(quiz.QUIZZES[notebook], 1):
         ident = f"q{notebook}-{i}"
         blob = site_content.encode(site_content.quiz_payload(q), ident)
         assert q.explanation not in blob and (not q.options or q.options[int(q.answer)] not in blob)
         payload = site_content.decode(blob, ident)
+        assert payload["reveal"] == quiz.reveal(q)
+        for attempt in (1, 2, 3):
+            if q.numeric:
+                step = max(q.tolerance, 0.5)
+                values = [q.answer, q.answer + q.tolerance, q.answer - 3 * step - 1, q.answer + 3 * step + 1,
+                          *q.whole_numbers(), *(w + 1 for w in q.whole_numbers())]
+                for value in values:
+                    assert _page_feedback(payload, value, attempt) == quiz.check(q, value, attempt)[1], value
+            else:
+                assert [f[min(attempt, 2) - 1] for f in payload["feedback"]] == [
+                    quiz.check(q, j, attempt)[1] for j in range(len(q.options))]
+                assert payload["feedback"][payload["right"]][0].startswith("Correct.")
         if q.numeric:
-            assert (payload["answer"], payload["tolerance"]) == (q.answer, q.tolerance)
-            assert payload["explanation"] == q.explanation
-        else:
-            assert payload["feedback"] == [quiz.check(q, j)[1] for j in range(len(q.options))]
-            assert [f.startswith("Correct.") for f in payload["feedback"]].count(True) == 1
-            assert payload["feedback"][int(q.answer)].startswith("Correct.")
+            first = _page_feedback(payload, q.answer + 3 * max(q.tolerance, 0.5) + 1, 1)
+            assert "too high" in first and "Hint:" in first and q.explanation not in first
 
 
 def test_quiz_html_keeps_answers_out_of_the_markup():

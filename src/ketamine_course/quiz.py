@@ -123,17 +123,47 @@ def check(question: Question, response, attempt: int = 1) -> tuple[bool, str]:
         ok = ok or value in question.whole_numbers()
         if ok:
             return True, f"{RIGHT} {question.explanation}"
-        nudge = f"{value:g} is too {'high' if value > question.answer else 'low'}."
+        nudge = _number_nudge(f"{value:g}", value > question.answer)
     else:
         if response is None or not isinstance(response, int) or not 0 <= response < len(question.options):
             return False, "Choose one of the options."
         if response == int(question.answer):
             return True, f"{RIGHT} {question.explanation}"
         nudge = question.hints.get(response, "")
+    return False, " ".join(filter(None, (WRONG, nudge, _after_wrong(question, attempt))))
+
+
+def _number_nudge(shown: str, high: bool) -> str:
+    """What a wrong number gets first: which side of the answer it lies on."""
+    return f"{shown} is too {'high' if high else 'low'}."
+
+
+def _after_wrong(question: Question, attempt: int) -> str:
+    """The end of a wrong answer's feedback: a hint on the first try, the answer from the second on."""
     if attempt >= 2:
-        return False, " ".join(filter(None, (WRONG, nudge, reveal(question))))
-    return False, " ".join(filter(None, (WRONG, nudge, f"Hint: {question.hint}" if question.hint else "",
-                                         "Try again, or choose Show answer.")))
+        return reveal(question)
+    return " ".join(filter(None, (f"Hint: {question.hint}" if question.hint else "",
+                                  "Try again, or choose Show answer.")))
+
+
+def for_browser(question: Question) -> dict:
+    """Everything a web page needs to give :func:`check`'s feedback without Python (the static site).
+
+    Multiple choice: the feedback for every option on the first and on a later
+    try, and which option is right. Numeric: the answer, tolerance and whole
+    numbers accepted, and the pieces :func:`check` joins, with ``{value}`` where
+    the page puts the number typed (formatted like Python's ``:g``). The page
+    counts wrong tries as :class:`Quiz` does. The wording stays here.
+    """
+    common = {"empty": check(question, None if question.options else "")[1], "reveal": reveal(question)}
+    if question.options:
+        options = range(len(question.options))
+        return {"kind": "choice", **common, "right": int(question.answer),
+                "feedback": [[check(question, j, attempt)[1] for attempt in (1, 2)] for j in options]}
+    return {"kind": "number", **common, "answer": question.answer, "tolerance": question.tolerance,
+            "whole": list(question.whole_numbers()), "correct": check(question, question.answer)[1],
+            "wrong": WRONG, "high": _number_nudge("{value}", True), "low": _number_nudge("{value}", False),
+            "after": [_after_wrong(question, 1), _after_wrong(question, 2)]}
 
 
 def as_text(questions) -> str:

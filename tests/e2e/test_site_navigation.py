@@ -32,7 +32,7 @@ from pathlib import Path
 
 import pytest
 
-from ketamine_course import quiz
+from ketamine_course import checks, quiz
 
 from ..conftest import NOTEBOOKS, ROOT
 from .conftest import NOTEBOOK_IDS
@@ -192,11 +192,10 @@ def _shown(text: str) -> str:
     return " ".join(text.split())
 
 
-@pytest.mark.xfail(strict=False, reason="issue 13, open: the page's quiz (lib/course.js) still follows the quiz rules "
-                   "before issue 11 (hint first, answer on the second try, whole-number rounding); it must be "
-                   "brought in line with quiz.check")
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=NOTEBOOK_IDS)
 def test_quiz_checks_in_the_page_like_the_notebook(path, browser, served):  # noqa: F811
+    """Every option and a right, a wrong and an empty number, tried in order: the page counts wrong tries
+    as the notebook's Quiz does (hint first, the answer from the second), and Show answer reveals."""
     number = path.name[:2]
     questions = quiz.QUIZZES[number]
     context, page, blocked = _open(browser, served, f"{path.stem}.html")
@@ -214,23 +213,54 @@ def test_quiz_checks_in_the_page_like_the_notebook(path, browser, served):  # no
         for i, q in enumerate(questions):
             box = fieldsets.nth(i)
             feedback = box.locator(".course-feedback")
-            attempts = []
             if q.numeric:
-                attempts = [("", ""), (f"{q.answer:g}", q.answer), (f"{q.answer + 10 * q.tolerance + 1:g} x", None)]
+                assert q.accepted() in " ".join(box.locator("legend").inner_text().split())
+                too_high = f"{q.answer + 10 * q.tolerance + 1:g} x"
+                too_low = f"{q.answer - 10 * q.tolerance - 1:g}"
+                attempts = [("", ""), (too_high, too_high), (too_low, too_low), (f"{q.answer:g}", q.answer)]
+                attempts += [(str(w), w) for w in q.whole_numbers()]
             else:
                 attempts = [(None, None)] + [(j, j) for j in range(len(q.options))]
+            tries = 0
             for shown_input, response in attempts:
                 if q.numeric:
                     box.locator("input.course-number").fill(shown_input)
-                    expected = quiz.check(q, shown_input if response is None else response)[1]
                 elif shown_input is not None:
                     box.locator("input[type=radio]").nth(shown_input).check()
-                    expected = quiz.check(q, response)[1]
-                else:
-                    expected = quiz.check(q, None)[1]
+                ok, expected = quiz.check(q, response, attempt=tries + 1)
+                counts = (response is not None and (not q.numeric or checks.parse_number(response) is not None))
+                tries += counts and not ok
                 box.locator("button.course-check").click()
                 got = " ".join(feedback.inner_text().split())
                 assert got == _shown(expected), f"{path.name} q{i + 1} {shown_input!r}: {got!r} != {expected!r}"
+                if counts and not ok and tries == 1:
+                    assert "Hint:" in got or not q.hint
+                    assert q.explanation not in got, "the first wrong try gives the answer away"
+                if q.numeric and counts and not ok:
+                    assert ("too high" if float(checks.parse_number(response)) > q.answer else "too low") in got
+            box.locator("button.course-reveal").click()
+            got = " ".join(feedback.inner_text().split())
+            assert got == " ".join(f"Answer: {quiz.reveal(q)}".split())
+        assert not blocked and not page.errors, (blocked, page.errors)
+    finally:
+        context.close()
+
+
+def test_a_fresh_question_hints_before_it_reveals(browser, served):  # noqa: F811
+    """The same wrong answer twice: a hint, then the answer, as in the notebook."""
+    q = quiz.QUIZZES["01"][0]
+    context, page, blocked = _open(browser, served, "01_history.html")
+    try:
+        box = page.locator(".course-question").first
+        wrong = f"{q.answer + 10 * q.tolerance + 8:g}"
+        box.locator("input.course-number").fill(wrong)
+        box.locator("button.course-check").click()
+        first = box.locator(".course-feedback").inner_text()
+        assert first.count("Not quite") == 1 and "Hint:" in first and "too high" in first
+        assert f"{q.answer:g}" not in first.replace(wrong, "")
+        box.locator("button.course-check").click()
+        second = box.locator(".course-feedback").inner_text()
+        assert second.count("Not quite") == 1 and f"The answer is {quiz._answer_text(q)}." in second
         assert not blocked and not page.errors, (blocked, page.errors)
     finally:
         context.close()

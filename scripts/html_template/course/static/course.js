@@ -1,8 +1,10 @@
 /* Ketamine Therapy, Explained: the static site's own script (no dependencies).
  *
- * - Quizzes: each question's check data sits encoded in data-check (see
- *   scripts/site_content.py, which writes it from ketamine_course.quiz). Check
- *   decodes it only when pressed and shows the notebook's own feedback wording.
+ * - Quizzes: each question's check data sits encoded in data-check (written by
+ *   scripts/site_content.py from ketamine_course.quiz.for_browser). Check decodes
+ *   it only when pressed and follows the notebook's rules and wording: a hint on
+ *   the first wrong try, the answer from the second wrong try on or on Show answer,
+ *   whole numbers accepted where the question says so, "too high/too low" for numbers.
  * - courseShowAnswers(): writes every quiz answer under its question (the
  *   instructor handout, scripts/build_pdf.py).
  * - courseSearch(): the search page, with the Pagefind index built by make html.
@@ -39,24 +41,30 @@
     return String(Number(x.toPrecision(6)));
   }
 
-  // The text ketamine_course.quiz.check gives for a response.
-  function judge(data, fieldset) {
+  // The text ketamine_course.quiz.check gives for a response, and whether it counts as a wrong try.
+  function judge(data, fieldset, attempt) {
     if (data.kind === 'choice') {
       var picked = fieldset.querySelector('input[type=radio]:checked');
-      return picked ? data.feedback[Number(picked.value)] : data.empty;
+      if (!picked) { return {text: data.empty, wrong: false}; }
+      var j = Number(picked.value);
+      return {text: data.feedback[j][Math.min(attempt, 2) - 1], wrong: j !== data.right};
     }
     var value = parseNumber(fieldset.querySelector('input.course-number').value);
-    if (value === null) { return data.empty; }
-    var ok = Math.abs(value - data.answer) <= data.tolerance + 1e-9 * Math.max(1, Math.abs(data.answer));
-    return (ok ? 'Correct.' : 'Not quite: ' + formatG(value) + ' is off.') + ' ' + data.explanation;
+    if (value === null) { return {text: data.empty, wrong: false}; }
+    var ok = Math.abs(value - data.answer) <= data.tolerance + 1e-9 * Math.max(1, Math.abs(data.answer)) ||
+      data.whole.indexOf(value) >= 0;
+    if (ok) { return {text: data.correct, wrong: false}; }
+    var nudge = data[value > data.answer ? 'high' : 'low'].replace('{value}', formatG(value));
+    return {text: [data.wrong, nudge, data.after[Math.min(attempt, 2) - 1]].filter(Boolean).join(' '), wrong: true};
   }
 
-  function show(fieldset, text) {
+  // As the notebook's widget shows it: a symbol and the head once, then the rest; "Answer:" before a reveal.
+  function show(fieldset, text, revealed) {
     var out = fieldset.querySelector('.course-feedback');
     var mark = null, body = text;
     if (text.indexOf('Correct.') === 0) { mark = '\u2714 Correct.'; body = text.slice(8); }
     else if (text.indexOf('Not quite.') === 0) { mark = '\u2718 Not quite.'; body = text.slice(10); }
-    else if (text.indexOf('Not quite:') === 0) { mark = '\u2718 Not quite:'; body = text.slice(10); }
+    else if (revealed) { mark = 'Answer:'; }
     out.textContent = '';
     if (mark) {
       var strong = document.createElement('strong');
@@ -64,32 +72,63 @@
       out.appendChild(strong);
     }
     out.appendChild(document.createTextNode((mark ? ' ' : '') + body.trim()));
-    out.className = 'course-feedback ' + (mark ? (mark.charAt(0) === '\u2714' ? 'is-right' : 'is-wrong') : 'is-empty');
+    out.className = 'course-feedback ' + (mark === null ? 'is-empty' : mark.charAt(0) === '\u2714' ? 'is-right' :
+                                          revealed ? 'is-answer' : 'is-wrong');
   }
 
+  function data(fieldset) { return decode(fieldset.getAttribute('data-check'), fieldset.id); }
+
   function check(fieldset) {
-    show(fieldset, judge(decode(fieldset.getAttribute('data-check'), fieldset.id), fieldset));
+    var tries = Number(fieldset.getAttribute('data-tries') || 0);
+    var result = judge(data(fieldset), fieldset, tries + 1);
+    if (result.wrong) { fieldset.setAttribute('data-tries', String(tries + 1)); }
+    show(fieldset, result.text, false);
   }
+
+  function reveal(fieldset) { show(fieldset, data(fieldset).reveal, true); }
 
   window.courseShowAnswers = function () {
     document.querySelectorAll('.course-question').forEach(function (fieldset) {
-      var data = decode(fieldset.getAttribute('data-check'), fieldset.id), text;
-      if (data.kind === 'choice') {
-        var right = data.feedback.findIndex(function (f) { return f.indexOf('Correct.') === 0; });
-        var label = fieldset.querySelectorAll('.course-option span')[right].textContent;
-        text = label + '. ' + data.feedback[right].slice(9);
-      } else {
-        text = formatG(data.answer) + (data.unit ? ' ' + data.unit : '') + '. ' + data.explanation;
-      }
       var p = document.createElement('p');
       p.className = 'course-answer';
       var strong = document.createElement('strong');
       strong.textContent = 'Answer: ';
       p.appendChild(strong);
-      p.appendChild(document.createTextNode(text));
+      p.appendChild(document.createTextNode(data(fieldset).reveal));
       fieldset.appendChild(p);
     });
   };
+
+  // The glossary search box (scripts/site_content.py glossary_search_html): ketamine_course.glossary.search
+  // (terms first, then definitions, case-insensitive) with ketamine_course.demos.glossary.results_html's wording.
+  function escapeHtml(text) {
+    return String(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
+      .replace(/"/g, '&quot;').replace(/'/g, '&#x27;');
+  }
+  function glossaryResults(query, rows) {
+    var q = query.trim().toLowerCase();
+    if (!q) { return '<p>Type part of a term or a word from its definition.</p>'; }
+    var inTerm = rows.filter(function (r) { return r.term.toLowerCase().indexOf(q) >= 0; });
+    var found = inTerm.concat(rows.filter(function (r) {
+      return inTerm.indexOf(r) < 0 && r.definition.toLowerCase().indexOf(q) >= 0;
+    }));
+    if (!found.length) { return "<p>No entry for '" + escapeHtml(query) + "'. Try a shorter word.</p>"; }
+    var items = found.slice(0, 8).map(function (r) {
+      return '<dt><a href="glossary.html#' + escapeHtml(r.anchor) + '"><strong>' + escapeHtml(r.term) +
+        '</strong></a> (notebook ' + (r.first_notebook < 10 ? '0' : '') + r.first_notebook + ')</dt><dd>' +
+        escapeHtml(r.definition) + '</dd>';
+    }).join('');
+    var more = found.length > 8 ? '<p>... and ' + (found.length - 8) + ' more.</p>' : '';
+    return '<p>' + found.length + ' entr' + (found.length === 1 ? 'y' : 'ies') + ':</p><dl>' + items + '</dl>' + more;
+  }
+  function setUpGlossary(box) {
+    var rows = JSON.parse(box.querySelector('.course-glossary-terms').textContent);
+    var input = box.querySelector('.course-glossary-query'), out = box.querySelector('.course-glossary-results');
+    input.addEventListener('input', function () { out.innerHTML = glossaryResults(input.value, rows); });
+  }
+  document.addEventListener('DOMContentLoaded', function () {
+    document.querySelectorAll('.course-glossary-search').forEach(setUpGlossary);
+  });
 
   window.courseSearch = function (selector) {
     var base = new URL('.', window.location.href).pathname;
@@ -110,8 +149,10 @@
   };
 
   document.addEventListener('click', function (event) {
-    var button = event.target.closest && event.target.closest('.course-check');
-    if (button) { check(button.closest('.course-question')); }
+    var button = event.target.closest && event.target.closest('.course-check, .course-reveal');
+    if (button) {
+      (button.classList.contains('course-reveal') ? reveal : check)(button.closest('.course-question'));
+    }
   });
   document.addEventListener('keydown', function (event) {
     // Enter in a number box checks, as a student expects from a form.
