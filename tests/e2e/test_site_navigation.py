@@ -266,6 +266,38 @@ def test_a_fresh_question_hints_before_it_reveals(browser, served):  # noqa: F81
         context.close()
 
 
+@pytest.mark.parametrize("query", ["half-life", "block", "NMDA", "xyzzy", ""])
+def test_glossary_box_searches_in_the_page_like_the_notebook(query, browser, served):  # noqa: F811
+    """The 00 glossary box without a kernel: the same entries, order and wording as the widget."""
+    from ketamine_course import glossary
+    from ketamine_course.demos.glossary import results_html
+
+    context, page, blocked = _open(browser, served, "00_start_here.html")
+    try:
+        box = page.locator(".course-glossary-search")
+        box.locator("input.course-glossary-query").fill(query)
+        got = " ".join(box.locator(".course-glossary-results").inner_text().split())
+        page.set_content(results_html(query, glossary.search(query)))
+        expected = " ".join(page.locator("body").inner_text().split())
+        assert got == expected
+        assert not blocked, blocked
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=NOTEBOOK_IDS)
+def test_notebook_page_loads_no_widget_manager(path, browser, served):  # noqa: F811
+    """Demos, quiz and glossary box run without ipywidgets' HTML manager (3.6 MB) or require.js."""
+    context, page, blocked = _open(browser, served, f"{path.stem}.html")
+    try:
+        page.wait_for_timeout(500)
+        loaded = page.evaluate("() => performance.getEntriesByType('resource').map(e => e.name)")
+        assert not [u for u in loaded if "embed-amd" in u or "require.js" in u or "@jupyter-widgets" in u], loaded
+        assert not page.locator(".jupyter-widgets, .widget-box").count()
+    finally:
+        context.close()
+
+
 # ---------------------------------------------------------------------------
 # handouts
 # ---------------------------------------------------------------------------
