@@ -132,7 +132,7 @@ def forest_plot(group: str = "esketamine", method: str = "random", positive_only
                   f"I² = {100 * pooled.i2:.0f}%"
                   if pooled else f"Nothing pooled ({problem})")
                  + (f"; left out: {', '.join(left_out)}" if left_out else "")
-                 + (" (only the positive trials published)" if positive_only else "") + ".")
+                 + ("; only the positive trials are published" if positive_only else "") + ".")
         excluded = "" if pooled is None else "".join(
             f"<li>{escape(t)}: {escape(why)}</li>" for t, why in pooled.excluded.items())
         detail.value = ("<div role='status'>"
