@@ -33,6 +33,7 @@ import asyncio
 import json
 import os
 import random
+import shutil
 import statistics
 import struct
 import sys
@@ -313,6 +314,7 @@ async def run_class(n: int, args, cells: list[str]) -> dict:
                 s.kernel.close()
     finally:
         await asyncio.to_thread(hub.stop)
+        shutil.rmtree(state, ignore_errors=True)
     result["load_after"] = loadavg()
     return result
 

@@ -15,13 +15,15 @@ import sys
 import pytest
 
 from ..conftest import ROOT
-from ..e2e.conftest import IN_CI
+from ..e2e.conftest import IN_CI, artifacts, browser  # noqa: F401  (shared fixtures)
 
 sys.path.insert(0, str(ROOT / "deploy" / "hub"))
 import loopback  # noqa: E402  (deploy/hub/loopback.py)
 
 
 def pytest_configure(config):
+    # tests/e2e registers "e2e" too; repeated here for runs of tests/hub alone (it imports e2e helpers)
+    config.addinivalue_line("markers", "e2e: drives a real browser (chromium via playwright); runs in `make test`")
     config.addinivalue_line("markers", "hub: starts a JupyterHub on loopback (deploy/hub); runs in `make test`")
 
 
