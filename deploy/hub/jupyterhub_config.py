@@ -26,6 +26,7 @@ COURSE_HUB_ADMIN_TOKEN      optional API token for a "class-admin" service (scri
 COURSE_HUB_MEM_LIMIT        memory per student (default 1G), enforced by the systemd spawner
 COURSE_HUB_CPU_LIMIT        cores per student (default 1.0), enforced by the systemd spawner
 COURSE_HUB_IDLE_TIMEOUT     seconds without activity before a student's server is stopped (3600)
+COURSE_HUB_KERNEL_TRANSPORT "ipc" (default) or "tcp": only for measuring the difference
 
 Kernels use the ipc transport (Unix sockets) instead of TCP ports: with TCP, a class
 starting kernels at the same moment can lose kernels to "Address already in use".
@@ -134,10 +135,13 @@ c.Spawner.default_url = "/lab"
 c.Spawner.mem_limit = os.environ.get("COURSE_HUB_MEM_LIMIT", "1G")
 c.Spawner.cpu_limit = float(os.environ.get("COURSE_HUB_CPU_LIMIT", "1.0"))
 # A class logs in at once on a busy machine: give servers time to come up.
-c.Spawner.start_timeout = 180
-c.Spawner.http_timeout = 120
+c.Spawner.start_timeout = 300
+c.Spawner.http_timeout = 300
+TRANSPORT = os.environ.get("COURSE_HUB_KERNEL_TRANSPORT", "ipc")
+if TRANSPORT not in ("ipc", "tcp"):
+    raise ValueError(f"COURSE_HUB_KERNEL_TRANSPORT must be 'ipc' or 'tcp', got {TRANSPORT!r}")
 c.Spawner.args = [
-    "--KernelManager.transport=ipc",
+    f"--KernelManager.transport={TRANSPORT}",
     # Kernels idle for 30 minutes are shut down inside a running server ...
     "--MappingKernelManager.cull_idle_timeout=1800",
     "--MappingKernelManager.cull_interval=300",

@@ -281,6 +281,48 @@ class Student:
         return times
 
 
+async def kernel_burst(students: list[Student], per_student: int) -> dict:
+    """Every student starts ``per_student`` more kernels at the same moment; count the ones that never answer."""
+    async def one(student: Student):
+        try:
+            kernel = await student.http("POST", f"{student.hub.url}/user/{student.name}/api/kernels",
+                                        {"name": "python3"})
+            sock = await KernelSocket.open(student.hub, student.name, kernel["id"])
+            try:
+                await sock.ready(timeout=120)
+            finally:
+                sock.close()
+            return None
+        except Exception as err:
+            return f"{student.name}: {err!r}"[:300]
+    alive = [s for s in students if not s.failures]
+    t0 = time.monotonic()
+    errors = await asyncio.gather(*(one(s) for s in alive for _ in range(per_student)))
+    errors = [e for e in errors if e]
+    return {"kernels": len(alive) * per_student, "failed": len(errors), "errors": errors[:5],
+            "seconds": time.monotonic() - t0}
+
+
+async def run_burst(n: int, per_student: int, transport: str) -> dict:
+    """A hub with the given kernel transport; n servers; n * per_student kernels started at once."""
+    AsyncHTTPClient.configure(None, max_clients=max(10, 2 * n * per_student))
+    state = Path(tempfile.mkdtemp(prefix=f"loadtest-burst-{transport}-"))
+    result = {"students": n, "transport": transport, "load_before": loadavg()}
+    hub = await asyncio.to_thread(LoopbackHub, state, extra_env={"COURSE_HUB_KERNEL_TRANSPORT": transport})
+    try:
+        names = [f"student{i:02d}" for i in range(n)]
+        hub.create_users(names)
+        students = [Student(hub, name, seed=i) for i, name in enumerate(names)]
+        await asyncio.gather(*(s.start_server() for s in students))
+        result["start_failures"] = [f"{s.name}: {f}" for s in students for f in s.failures]
+        result.update(await kernel_burst(students, per_student))
+    finally:
+        await asyncio.to_thread(hub.stop)
+        shutil.rmtree(state, ignore_errors=True)
+    result["load_after"] = loadavg()
+    return result
+
+
 async def run_class(n: int, args, cells: list[str]) -> dict:
     AsyncHTTPClient.configure(None, max_clients=max(10, 2 * n))
     state = Path(tempfile.mkdtemp(prefix=f"loadtest-{n}-"))
@@ -323,7 +365,9 @@ def mib(x):
     return f"{x:.0f}"
 
 
-def report(results: list[dict], args) -> str:
+def report(runs: list[dict], args) -> str:
+    results = [r for r in runs if "burst" not in r]
+    bursts = [r["burst"] for r in runs if "burst" in r]
     cores = os.cpu_count()
     mem_gib = int(Path("/proc/meminfo").read_text().split()[1]) / 1024 / 1024
     lines = [SECTION, "",
@@ -362,6 +406,18 @@ def report(results: list[dict], args) -> str:
     failures = [f for r in results for f in r.get("start_failures", [])]
     if failures:
         lines += ["", "Start failures: " + "; ".join(failures[:10])]
+    if bursts:
+        lines += ["", f"Simultaneous kernel starts: {bursts[0]['students']} students' servers running, then every "
+                  f"student starts {args.burst} kernels at the same moment; a kernel that does not answer within "
+                  "120 s counts as failed. The hub's default is ipc; tcp is the Jupyter default.", "",
+                  "| kernel transport | kernels started | failed | seconds for all | load before | load after |",
+                  "|---|---|---|---|---|---|"]
+        for b in bursts:
+            lines.append(f"| {b['transport']} | {b.get('kernels', 0)} | {b.get('failed', '-')} | "
+                         f"{b.get('seconds', 0):.0f} | {b['load_before']} | {b['load_after']} |")
+        errs = [e for b in bursts for e in b.get("errors", [])]
+        if errs:
+            lines += ["", "First burst failures: " + "; ".join(f"`{e[:160]}`" for e in errs[:3])]
     # Sizing guide: the largest class that met the target at one move per second, with no failure.
     ok = [r for r in results if r.get("patterns", {}).get("1/s") and r["patterns"]["1/s"]["p95"] <= 100
           and not r.get("start_failures") and r["patterns"]["1/s"]["failures"] == 0]
@@ -408,6 +464,11 @@ async def main_async(args) -> list[dict]:
         r["wall_s"] = time.monotonic() - t0
         results.append(r)
         print(json.dumps({k: v for k, v in r.items() if k not in ("memory_mib", "server_s", "kernel_s")}), flush=True)
+    for transport in args.burst_transports:
+        print(f"kernel burst, {transport} ...", flush=True)
+        r = await run_burst(args.burst_students, args.burst, transport)
+        results.append({"burst": r})
+        print(json.dumps(r), flush=True)
     return results
 
 
@@ -416,11 +477,17 @@ def main(argv=None) -> int:
     parser.add_argument("--students", type=int, nargs="+", default=[5, 10, 20, 30])
     parser.add_argument("--moves", type=int, default=20, help="slider moves per student and pattern (default 20)")
     parser.add_argument("--seconds", type=float, default=40.0, help="time cap per pattern (default 40 s)")
+    parser.add_argument("--burst", type=int, default=3, help="kernels each student starts at once (default 3)")
+    parser.add_argument("--burst-students", type=int, default=30, help="students in the kernel burst (default 30)")
+    parser.add_argument("--burst-transports", nargs="*", default=["tcp", "ipc"], choices=["tcp", "ipc"],
+                        help="kernel transports to compare in the burst (default: tcp ipc; none to skip)")
     parser.add_argument("--report", type=Path, default=None, help="Markdown file to write the section into")
     args = parser.parse_args(argv)
     for n in args.students:
         if not 1 <= n <= 60:
             parser.error(f"--students: each class size must be between 1 and 60, got {n}")
+    if not 1 <= args.burst <= 5 or not 1 <= args.burst_students <= 60:
+        parser.error("--burst must be between 1 and 5 and --burst-students between 1 and 60")
     if not 1 <= args.moves <= 200:
         parser.error(f"--moves must be between 1 and 200, got {args.moves}")
     results = asyncio.run(main_async(args))

@@ -188,3 +188,43 @@ def test_values_yaml_matches_the_one_machine_policy(z2jh, tmp_path):
     assert values["hub"]["config"]["Spawner"]["args"] == [a for a in c.Spawner.args if "allow_root" not in a]
     assert values["hub"]["config"]["JupyterHub"]["authenticator_class"] == c.JupyterHub.authenticator_class
     assert values["singleuser"]["defaultUrl"] == c.Spawner.default_url
+
+
+# --- the load test's report ---------------------------------------------------------------------
+def fake_run(n, p95_1s, failures=0, mem=220.0):
+    pattern = {"moves": 20 * n, "p50": 40.0, "p95": p95_1s, "max": p95_1s + 10, "failures": failures,
+               "errors": [], "load_before": "0.10 / 0.20 / 0.30", "load_after": "1.00 / 0.50 / 0.40"}
+    return {"students": n, "server_s": [2.0] * n, "kernel_s": [1.5] * n, "memory_mib": [mem] * n,
+            "cell_errors": [], "start_failures": [], "load_before": "0 / 0 / 0", "load_after": "0 / 0 / 0",
+            "patterns": {"1/s": pattern, "drag": dict(pattern, p95=5 * p95_1s)}}
+
+
+def test_loadtest_report_and_sizing_guide(tmp_path):
+    loadtest = pytest.importorskip("loadtest")  # deploy/hub/loadtest.py (needs tornado, part of JupyterLab)
+    args = type("Args", (), {"moves": 20, "seconds": 40.0, "burst": 3})()
+    runs = [fake_run(5, 50), fake_run(10, 80), fake_run(20, 99), fake_run(30, 150),
+            {"burst": {"students": 30, "transport": "tcp", "kernels": 90, "failed": 4, "errors": ["x"],
+                       "seconds": 60.0, "load_before": "1 / 1 / 1", "load_after": "2 / 2 / 2"}}]
+    text = loadtest.report(runs, args)
+    cores = os.cpu_count()
+    assert f"met p95 <= 100 ms at one move per second with no failures (the largest class that met the target): " \
+           f"at least **{20 / cores:.0f} students per core**" in text
+    assert "about 220 MiB per student" in text and f"**{1024 / 220:.0f} students per GiB**" in text
+    assert "| 30 | 1 move/s | 600 | 40 | 150 | 160 | 0 | 0.10 / 0.20 / 0.30 | 1.00 / 0.50 / 0.40 |" in text
+    assert "| tcp | 90 | 4 | 60 | 1 / 1 / 1 | 2 / 2 / 2 |" in text
+    # a failure disqualifies a class size even when its p95 is low
+    failing = loadtest.report([fake_run(5, 50, failures=1)], args)
+    assert "no class size met p95 <= 100 ms" in failing
+
+    # the report replaces only its own section
+    bench = tmp_path / "BENCHMARKS.md"
+    bench.write_text("# Benchmarks\n\n## Slider\nkeep me\n\n## Import time\nkeep me too\n")
+    loadtest.write_section(bench, text)
+    loadtest.write_section(bench, text.replace("students per core", "STUDENTS PER CORE"))
+    result = bench.read_text()
+    assert result.count(loadtest.SECTION) == 1 and "STUDENTS PER CORE" in result
+    assert result.startswith("# Benchmarks\n\n## Slider\nkeep me\n\n## Import time\nkeep me too\n")
+    bench.write_text(f"# Benchmarks\n\n{loadtest.SECTION}\nold\n\n## Later\nkept\n")
+    loadtest.write_section(bench, text)
+    result = bench.read_text()
+    assert "old\n" not in result and result.endswith("## Later\nkept\n") and text in result
