@@ -7,7 +7,9 @@
    still redraw; the crashed student's server stays up and restarts the kernel.
 3. The instructor pushes a change; a student who edited the same notebook pulls again: the
    instructor's new and changed files arrive and the student's edit is kept.
-4. Stopping the hub stops everything: no student process is left and the port is closed.
+4. The instructor logs in with the instructors' password and sees the students on the admin
+   page; a wrong password, or the class password for the instructor, is refused.
+5. Stopping the hub stops everything: no student process is left and the port is closed.
 
 The course in the hub is installed as a normal (non-editable) package from the lock file. If
 that install cannot yet find the course's own figures (package data), the cell that shows
@@ -264,6 +266,33 @@ def test_repull_keeps_the_students_edits(class_hub):
     pull(hub, untouched, class_hub.repo_url)
     fresh = nbformat.read(hub.state / "users" / untouched / "course" / NOTEBOOK, as_version=4)
     assert next(c for c in fresh.cells if c.cell_type == "markdown").source == "INSTRUCTOR: revised title\n"
+
+
+def test_instructor_is_admin_and_a_wrong_password_is_refused(class_hub, browser):
+    hub = class_hub.hub
+    context = browser.new_context(viewport={"width": 1366, "height": 768})
+    class_hub.contexts.append(context)
+    page = context.new_page()
+    page.goto(f"{hub.url}/hub/login", wait_until="domcontentloaded")
+    page.fill("#username_input", "student9")
+    page.fill("#password_input", "not the class password")
+    page.click("#login_submit")
+    page.wait_for_selector("text=Invalid username or password", timeout=30_000)
+    page.fill("#username_input", "instructor")
+    page.fill("#password_input", hub.user_password)     # the students' password is not enough
+    page.click("#login_submit")
+    page.wait_for_selector("text=Invalid username or password", timeout=30_000)
+    page.fill("#username_input", "instructor")
+    page.fill("#password_input", hub.admin_password)
+    page.click("#login_submit")
+    page.wait_for_load_state("domcontentloaded")
+    page.goto(f"{hub.url}/hub/admin", wait_until="domcontentloaded")
+    for name in STUDENTS:
+        page.wait_for_selector(f"text={name}", timeout=60_000)
+    users = {u["name"]: u for u in hub.api("GET", "users")}
+    assert users["instructor"]["admin"] is True
+    assert not any(users[n]["admin"] for n in STUDENTS)
+    assert "student9" not in users
 
 
 def test_stopping_the_hub_stops_everything(class_hub):
