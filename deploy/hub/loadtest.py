@@ -373,8 +373,9 @@ def report(runs: list[dict], args) -> str:
     lines = [SECTION, "",
              f"Measured by `make loadtest` ({Path(__file__).name}) on {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, "
              f"{cores} cores, {mem_gib:.0f} GiB, one hub on 127.0.0.1 with the simple spawner "
-             "(deploy/hub/jupyterhub_config.py, ipc kernels). Each simulated student starts a server and a kernel, runs "
-             "notebook 02's code cells, then moves the Mg2+ block demo's voltage slider over the kernel websocket, "
+             "(deploy/hub/jupyterhub_config.py, ipc kernels). All students' servers are requested at the same moment "
+             "through the hub's REST API (what each student's log-in triggers) and timed until the hub reports them "
+             "ready; then each student starts a kernel, runs notebook 02's code cells, then moves the Mg2+ block demo's voltage slider over the kernel websocket, "
              "through the hub's proxy, exactly as JupyterLab sends it; the round trip ends when the new figure "
              f"arrives. Patterns: **1 move/s** ({args.moves} moves each, random phase) and **all dragging** (each "
              f"student sends the next move as soon as the figure arrives; at most {args.moves} moves or "
@@ -475,12 +476,25 @@ async def main_async(args) -> list[dict]:
         r["wall_s"] = time.monotonic() - t0
         results.append(r)
         print(json.dumps({k: v for k, v in r.items() if k not in ("memory_mib", "server_s", "kernel_s")}), flush=True)
+        save(results, args)
     for transport in args.burst_transports:
         print(f"kernel burst, {transport} ...", flush=True)
         r = await run_burst(args.burst_students, args.burst, transport)
         results.append({"burst": r})
         print(json.dumps(r), flush=True)
+        save(results, args)
     return results
+
+
+def save(results: list[dict], args) -> str:
+    """Write the raw results and the report after every run, so an interrupted load test keeps what it measured."""
+    raw = ROOT / "build" / "hub" / "loadtest.json"
+    raw.parent.mkdir(parents=True, exist_ok=True)
+    raw.write_text(json.dumps(results, indent=1))
+    text = report(results, args)
+    if args.report:
+        write_section(args.report, text)
+    return text
 
 
 def main(argv=None) -> int:
@@ -502,13 +516,7 @@ def main(argv=None) -> int:
     if not 1 <= args.moves <= 200:
         parser.error(f"--moves must be between 1 and 200, got {args.moves}")
     results = asyncio.run(main_async(args))
-    raw = ROOT / "build" / "hub" / "loadtest.json"
-    raw.parent.mkdir(parents=True, exist_ok=True)
-    raw.write_text(json.dumps(results, indent=1))
-    text = report(results, args)
-    print(text)
-    if args.report:
-        write_section(args.report, text)
+    print(save(results, args))
     return 0
 
 
