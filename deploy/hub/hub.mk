@@ -20,7 +20,7 @@ LOADTEST_ARGS ?=
 
 # The course is installed as a normal (non-editable) package, pinned by the same lock file
 # students get; the hub extras have their own exact pins.
-$(HUB_STAMP): $(LOCK) $(HUB_REQS) pyproject.toml $(shell find src -type f -not -path "*/__pycache__/*" 2>/dev/null)
+$(HUB_STAMP): $(LOCK) $(HUB_REQS) pyproject.toml $(shell find src data figures -type f -not -path "*/__pycache__/*" 2>/dev/null)
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 10))' || { echo "error: the hub needs Python 3.10+" >&2; exit 1; }
 	$(PYTHON) -m venv $(HUB_VENV)
 	$(HUB_VENV)/bin/python -m pip install --quiet --upgrade "pip>=23.1"

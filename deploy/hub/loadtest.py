@@ -34,6 +34,7 @@ import json
 import os
 import random
 import shutil
+import signal
 import statistics
 import struct
 import sys
@@ -62,6 +63,18 @@ _c = _lt.controls["voltage_mv"]
 print(_json.dumps({"comm": _c.model_id, "image": _lt.image.model_id,
                    "min": _c.min, "max": _c.max, "step": _c.step, "value": _c.value}))
 """
+
+
+def stop_leftovers(hub: LoopbackHub) -> int:
+    """After the hub stopped: kill (by pid) any process it started that is still running; how many there were."""
+    time.sleep(2)
+    pids = hub.leftovers()
+    for pid in pids:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    return len(pids)
 
 
 def loadavg() -> str:
@@ -318,6 +331,7 @@ async def run_burst(n: int, per_student: int, transport: str) -> dict:
         result.update(await kernel_burst(students, per_student))
     finally:
         await asyncio.to_thread(hub.stop)
+        result["leftover_processes"] = stop_leftovers(hub)
         shutil.rmtree(state, ignore_errors=True)
     result["load_after"] = loadavg()
     return result
@@ -356,6 +370,7 @@ async def run_class(n: int, args, cells: list[str]) -> dict:
                 s.kernel.close()
     finally:
         await asyncio.to_thread(hub.stop)
+        result["leftover_processes"] = stop_leftovers(hub)
         shutil.rmtree(state, ignore_errors=True)
     result["load_after"] = loadavg()
     return result
@@ -412,6 +427,9 @@ def report(runs: list[dict], args) -> str:
             if p:
                 lines.append(f"| {r['students']} | {label} | {p['moves']} | {p['p50']:.0f} | {p['p95']:.0f} | "
                              f"{p['max']:.0f} | {p['failures']} | {p['load_before']} | {p['load_after']} |")
+    left = sum(r.get("leftover_processes", 0) for r in results + bursts)
+    lines += ["", f"Processes still running after their hub stopped: {left} in all runs"
+              + (" (killed by the load test)." if left else ".")]
     failures = [f for r in results for f in r.get("start_failures", [])]
     if failures:
         lines += ["", "Start failures: " + "; ".join(failures[:10])]

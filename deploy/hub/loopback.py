@@ -146,6 +146,19 @@ class LoopbackHub:
             time.sleep(0.25)
         raise TimeoutError(f"server of {name} not ready after {timeout} s")
 
+    def leftovers(self) -> list[int]:
+        """Processes that this hub started for its users and that are still running (ideally none)."""
+        want = f"JUPYTERHUB_API_URL=http://127.0.0.1:{self.port + 1}/hub/api".encode()
+        pids = []
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                try:
+                    if want in (entry / "environ").read_bytes().split(b"\0"):
+                        pids.append(int(entry.name))
+                except OSError:
+                    pass
+        return pids
+
     def stop(self) -> None:
         """Stop the hub; the hub stops every student's server (cleanup_servers) on its way out."""
         try:
