@@ -189,6 +189,10 @@ def test_three_students_follow_a_link_run_notebook_02_and_move_a_slider(class_hu
     kernels = {name: class_hub.kernel_pids(name) for name in STUDENTS}
     assert all(len(p) == 1 for p in kernels.values()), kernels
     assert len({p[0] for p in kernels.values()}) == 3
+    # ... talking over Unix sockets (ipc), not TCP ports
+    for name in STUDENTS:
+        files = list((loopback.runtime_dir(hub.state) / name).glob("kernel-*.json"))
+        assert files and all(json.loads(f.read_text())["transport"] == "ipc" for f in files), name
 
 
 def test_one_students_kernel_crash_leaves_the_others_working(class_hub, artifacts):
