@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import secrets
 import shutil
 import sys
@@ -62,6 +63,24 @@ def env_int(name: str, default: int, low: int, high: int) -> int:
     if not low <= value <= high:
         raise ValueError(f"{name} must be between {low} and {high}, got {value}")
     return value
+
+
+def env_float(name: str, default: float, low: float, high: float, unit: str) -> float:
+    raw = os.environ.get(name, str(default))
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ValueError(f"{name} must be a number of {unit} between {low} and {high}, got {raw!r}") from None
+    if not low <= value <= high:
+        raise ValueError(f"{name} must be between {low} and {high} {unit}, got {value}")
+    return value
+
+
+def env_bytes(name: str, default: str) -> str:
+    raw = os.environ.get(name, default).strip()
+    if not re.fullmatch(r"[1-9][0-9]*(\.[0-9]+)?[KMGT]", raw):
+        raise ValueError(f"{name} must be a memory size such as 512M, 1G or 1.5G (units K, M, G, T), got {raw!r}")
+    return raw
 
 
 def secret(name: str, env: str, length: int) -> str:
@@ -132,8 +151,8 @@ else:
 
 c.Spawner.cmd = [str(BIN / "jupyterhub-singleuser")]
 c.Spawner.default_url = "/lab"
-c.Spawner.mem_limit = os.environ.get("COURSE_HUB_MEM_LIMIT", "1G")
-c.Spawner.cpu_limit = float(os.environ.get("COURSE_HUB_CPU_LIMIT", "1.0"))
+c.Spawner.mem_limit = env_bytes("COURSE_HUB_MEM_LIMIT", "1G")
+c.Spawner.cpu_limit = env_float("COURSE_HUB_CPU_LIMIT", 1.0, 0.1, 64, "cores")
 # A class logs in at once on a busy machine: give servers time to come up.
 c.Spawner.start_timeout = 300
 c.Spawner.http_timeout = 300

@@ -116,9 +116,13 @@ def test_config_systemd_spawner_enforces_limits(tmp_path):
     ({"COURSE_HUB_SPAWNER": "docker"}, "COURSE_HUB_SPAWNER must be 'systemd' or 'simple', got 'docker'"),
     ({"COURSE_HUB_PORT": "eighty"}, "COURSE_HUB_PORT must be a whole number between 1 and 65533"),
     ({"COURSE_HUB_IDLE_TIMEOUT": "5"}, "COURSE_HUB_IDLE_TIMEOUT must be between 60 and 604800, got 5"),
+    ({"COURSE_HUB_CPU_LIMIT": "two"}, "COURSE_HUB_CPU_LIMIT must be a number of cores between 0.1 and 64"),
+    ({"COURSE_HUB_CPU_LIMIT": "0"}, "COURSE_HUB_CPU_LIMIT must be between 0.1 and 64 cores, got 0.0"),
+    ({"COURSE_HUB_MEM_LIMIT": "1GB"}, "COURSE_HUB_MEM_LIMIT must be a memory size such as 512M, 1G"),
+    ({"COURSE_HUB_KERNEL_TRANSPORT": "udp"}, "COURSE_HUB_KERNEL_TRANSPORT must be 'ipc' or 'tcp', got 'udp'"),
 ])
 def test_config_rejects_bad_settings_by_name(tmp_path, env, needle):
-    with pytest.raises(ValueError, match=needle):
+    with pytest.raises(ValueError, match=re.escape(needle)):
         load_config(tmp_path, **env)
 
 
