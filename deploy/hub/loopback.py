@@ -1,6 +1,6 @@
 """Start the class hub (deploy/hub/jupyterhub_config.py) on this machine's loopback address.
 
-Used by the hub tests (tests/hub) and by the load test (deploy/hub/loadtest.py). Standard
+Used by the hub tests (tests/e2e/hub) and by the load test (deploy/hub/loadtest.py). Standard
 library only, so any Python can drive a hub that runs in the hub venv (make hub-env).
 """
 

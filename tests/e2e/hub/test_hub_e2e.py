@@ -32,8 +32,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from ..conftest import ROOT
-from ..e2e.test_lab_notebooks import DEMO, PANEL, STDERR, run_all
+from ...conftest import ROOT
+from ..test_lab_notebooks import DEMO, PANEL, STDERR, run_all
 from .conftest import loopback
 
 sys.path.insert(0, str(ROOT / "deploy" / "hub"))

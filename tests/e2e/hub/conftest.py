@@ -1,4 +1,6 @@
-"""Fixtures for the class-hub tests: the hub's own venv and proxy (make hub-env), a loopback hub.
+"""Fixtures for the class-hub browser tests: the hub's own venv and proxy (make hub-env).
+
+They live under tests/e2e so that they share its one chromium (playwright's sync API allows one at a time).
 
 `make hub-env` installs what the hub needs (the course from requirements/lock.txt as a normal
 package, deploy/hub/requirements.txt, configurable-http-proxy from npm). When that cannot be
@@ -14,16 +16,14 @@ import sys
 
 import pytest
 
-from ..conftest import ROOT
-from ..e2e.conftest import IN_CI, artifacts, browser  # noqa: F401  (shared fixtures)
+from ...conftest import ROOT
+from ..conftest import IN_CI
 
 sys.path.insert(0, str(ROOT / "deploy" / "hub"))
 import loopback  # noqa: E402  (deploy/hub/loopback.py)
 
 
 def pytest_configure(config):
-    # tests/e2e registers "e2e" too; repeated here for runs of tests/hub alone (it imports e2e helpers)
-    config.addinivalue_line("markers", "e2e: drives a real browser (chromium via playwright); runs in `make test`")
     config.addinivalue_line("markers", "hub: starts a JupyterHub on loopback (deploy/hub); runs in `make test`")
 
 
