@@ -529,8 +529,8 @@ def main(argv=None) -> int:
     for n in args.students:
         if not 1 <= n <= 60:
             parser.error(f"--students: each class size must be between 1 and 60, got {n}")
-    if not 1 <= args.burst <= 5 or not 1 <= args.burst_students <= 60:
-        parser.error("--burst must be between 1 and 5 and --burst-students between 1 and 60")
+    if not 1 <= args.burst <= 10 or not 1 <= args.burst_students <= 60:
+        parser.error("--burst must be between 1 and 10 and --burst-students between 1 and 60")
     if not 1 <= args.moves <= 200:
         parser.error(f"--moves must be between 1 and 200, got {args.moves}")
     results = asyncio.run(main_async(args))
