@@ -410,14 +410,15 @@ def report(runs: list[dict], args) -> str:
         lines += ["Notebook 02 cells that raised in every kernel (the course installed as a normal package, "
                   "non-editable): " + "; ".join(f"`{e[:120]}`" for e in errs) + ". The demos ran.", ""]
     lines += ["| students | server start median / max (s) | kernel start median / max (s) | memory per student, "
-              "median PSS (MiB) | all students (MiB) | start failures |", "|---|---|---|---|---|---|"]
+              "median PSS (MiB) | all students (MiB) | start failures | load before | load after |",
+              "|---|---|---|---|---|---|---|---|"]
     for r in results:
         s, k, m = r.get("server_s", []), r.get("kernel_s", []), r.get("memory_mib", [])
         cells = [str(r["students"]),
                  f"{statistics.median(s):.1f} / {max(s):.1f}" if s else "-",
                  f"{statistics.median(k):.1f} / {max(k):.1f}" if k else "-",
                  mib(statistics.median(m)) if m else "-", mib(sum(m)) if m else "-",
-                 str(len(r.get("start_failures", [])))]
+                 str(len(r.get("start_failures", []))), r.get("load_before", "-"), r.get("load_after", "-")]
         lines.append("| " + " | ".join(cells) + " |")
     lines += ["", "| students | pattern | moves | p50 (ms) | p95 (ms) | max (ms) | failed moves | load before | "
               "load after |", "|---|---|---|---|---|---|---|---|---|"]
