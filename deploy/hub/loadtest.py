@@ -206,8 +206,8 @@ class KernelSocket:
 
 
 class Student:
-    def __init__(self, hub: LoopbackHub, name: str, seed: int):
-        self.hub, self.name = hub, name
+    def __init__(self, hub: LoopbackHub, name: str, seed: int, client: AsyncHTTPClient):
+        self.hub, self.name, self.client = hub, name, client
         self.rng = random.Random(seed)
         self.failures: list[str] = []
         self.server_s = self.kernel_s = None
@@ -216,8 +216,7 @@ class Student:
         self.info: dict = {}
 
     async def http(self, method: str, url: str, body=None):
-        client = AsyncHTTPClient()
-        r = await client.fetch(url, method=method, body=None if body is None else json.dumps(body),
+        r = await self.client.fetch(url, method=method, body=None if body is None else json.dumps(body),
                                headers={"Authorization": f"token {self.hub.token}"},
                                request_timeout=180, allow_nonstandard_methods=True)
         return json.loads(r.body) if r.body and r.body.strip() else None
@@ -318,14 +317,15 @@ async def kernel_burst(students: list[Student], per_student: int) -> dict:
 
 async def run_burst(n: int, per_student: int, transport: str) -> dict:
     """A hub with the given kernel transport; n servers; n * per_student kernels started at once."""
-    AsyncHTTPClient.configure(None, max_clients=max(10, 2 * n * per_student))
+    # One HTTP client per run, with room for every request at once (a shared client would queue them).
+    client = AsyncHTTPClient(force_instance=True, max_clients=2 * n * per_student + 10)
     state = Path(tempfile.mkdtemp(prefix=f"loadtest-burst-{transport}-"))
     result = {"students": n, "transport": transport, "load_before": loadavg()}
     hub = await asyncio.to_thread(LoopbackHub, state, extra_env={"COURSE_HUB_KERNEL_TRANSPORT": transport})
     try:
         names = [f"student{i:02d}" for i in range(n)]
         hub.create_users(names)
-        students = [Student(hub, name, seed=i) for i, name in enumerate(names)]
+        students = [Student(hub, name, seed=i, client=client) for i, name in enumerate(names)]
         await asyncio.gather(*(s.start_server() for s in students))
         result["start_failures"] = [f"{s.name}: {f}" for s in students for f in s.failures]
         result.update(await kernel_burst(students, per_student))
@@ -338,14 +338,14 @@ async def run_burst(n: int, per_student: int, transport: str) -> dict:
 
 
 async def run_class(n: int, args, cells: list[str]) -> dict:
-    AsyncHTTPClient.configure(None, max_clients=max(10, 2 * n))
+    client = AsyncHTTPClient(force_instance=True, max_clients=2 * n + 10)
     state = Path(tempfile.mkdtemp(prefix=f"loadtest-{n}-"))
     result = {"students": n, "load_before": loadavg()}
     hub = await asyncio.to_thread(LoopbackHub, state)
     try:
         names = [f"student{i:02d}" for i in range(n)]
         hub.create_users(names)
-        students = [Student(hub, name, seed=1000 * n + i) for i, name in enumerate(names)]
+        students = [Student(hub, name, seed=1000 * n + i, client=client) for i, name in enumerate(names)]
         await asyncio.gather(*(s.start_server() for s in students))
         await asyncio.gather(*(s.start_kernel() for s in students))
         await asyncio.gather(*(s.setup(cells) for s in students))
