@@ -295,3 +295,18 @@ def test_moves_outside_a_kernel_are_always_sharp():
     lo, hi = demo.controls["era"].value
     demo.controls["era"].value = (lo + 5, hi)
     assert _png_size(demo.image.value) == sharp
+
+
+def test_blitting_keeps_hidden_dynamic_artists_hidden():
+    """The Blitter hides the dynamic artists to capture the background; one the demo hid must stay hidden."""
+    from ketamine_course.demos.base import Blitter, new_figure
+
+    fig = new_figure()
+    ax = fig.add_subplot()
+    shown_line, = ax.plot([0, 1], [0, 1])
+    hidden_line, = ax.plot([0, 1], [1, 0])
+    hidden_line.set_visible(False)
+    blitter = Blitter(fig, [shown_line, hidden_line])
+    blitter.render()  # the first render is a full draw
+    blitter.render()  # the second captures the background, then blits
+    assert shown_line.get_visible() and not hidden_line.get_visible()

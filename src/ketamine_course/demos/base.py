@@ -216,14 +216,15 @@ class Blitter:
         canvas = self.fig.canvas
         # Axes.draw re-places titles, and misplaces hidden ones: keep where the full draw put them.
         texts = [(a, a.get_position()) for a in self.dynamic if hasattr(a, "get_text")]
+        shown = [artist.get_visible() for artist in self.dynamic]
         for artist in self.dynamic:
             artist.set_visible(False)
         canvas.draw()
         self._background = canvas.copy_from_bbox(self.fig.bbox)
         for artist, position in texts:
             artist.set_position(position)
-        for artist in self.dynamic:
-            artist.set_visible(True)
+        for artist, visible in zip(self.dynamic, shown):  # a demo may hide a dynamic artist: keep it hidden
+            artist.set_visible(visible)
 
     def render(self) -> bytes:
         canvas = self.fig.canvas
