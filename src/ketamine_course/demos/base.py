@@ -75,13 +75,20 @@ def new_figure(figsize=FIGSIZE, dpi=None, **subplot_kw):
     """A course-styled figure that pyplot does not manage (no duplicate display).
 
     In presentation mode (:func:`ketamine_course.style.set_presentation`) the
-    figure grows by the same factor as its fonts and lines, so its layout stays
-    the one the demo was designed with, only larger.
+    figure grows in width by the same factor as its fonts and lines, and in
+    height only as far as a projector has room for (PRESENTATION_MAX_HEIGHT_PX,
+    but at least PRESENTATION_MIN_HEIGHT_SCALE): wider than on a laptop, so the
+    enlarged text is shown at its full size instead of the whole figure being
+    shrunk to fit the screen's height.
     """
     style.apply()
     scale = style.figure_scale()
     width, height = figsize
-    fig = Figure(figsize=(width * scale, height * scale), dpi=DPI if dpi is None else dpi,
+    tall = scale
+    if scale > 1:
+        room = PRESENTATION_MAX_HEIGHT_PX / (height * CSS_PX_PER_INCH)
+        tall = min(scale, max(PRESENTATION_MIN_HEIGHT_SCALE, room))
+    fig = Figure(figsize=(width * scale, height * tall), dpi=DPI if dpi is None else dpi,
                  layout="constrained")
     FigureCanvasAgg(fig)
     return fig
@@ -90,6 +97,9 @@ def new_figure(figsize=FIGSIZE, dpi=None, **subplot_kw):
 #: Tallest a presentation-mode figure is shown, CSS px: a 1280x720 projector
 #: leaves about 600 px under JupyterLab's bars, and up to three rows of controls need the rest.
 PRESENTATION_MAX_HEIGHT_PX = 400
+#: A presentation figure is at least this much taller than on a laptop (its fonts are 1.5x):
+#: a figure that would then pass PRESENTATION_MAX_HEIGHT_PX is shown a little smaller.
+PRESENTATION_MIN_HEIGHT_SCALE = 1.15
 
 
 def css_px_per_inch(fig: Figure, presenting: bool = False) -> float:
