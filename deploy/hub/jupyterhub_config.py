@@ -27,6 +27,9 @@ COURSE_HUB_MEM_LIMIT        memory per student (default 1G), enforced by the sys
 COURSE_HUB_CPU_LIMIT        cores per student (default 1.0), enforced by the systemd spawner
 COURSE_HUB_IDLE_TIMEOUT     seconds without activity before a student's server is stopped (3600)
 COURSE_HUB_KERNEL_TRANSPORT "ipc" (default) or "tcp": only for measuring the difference
+COURSE_HUB_PIXEL_DENSITY    device pixels per CSS pixel of the demo figures, 1 or 2 (default 2,
+                            sharp on high-density screens); 1 draws a quarter of the pixels per
+                            slider move, for a crowded machine (BENCHMARKS.md, sizing guide)
 
 Kernels use the ipc transport (Unix sockets) instead of TCP ports: with TCP, a class
 starting kernels at the same moment can lose kernels to "Address already in use".
@@ -95,6 +98,9 @@ def secret(name: str, env: str, length: int) -> str:
 
 
 # --- where the hub listens -----------------------------------------------------------------
+# Passed to every student's server and kernels (read by ketamine_course.demos.base).
+DEMO_ENV = {"KETAMINE_COURSE_PIXEL_DENSITY": str(env_int("COURSE_HUB_PIXEL_DENSITY", 2, 1, 2))}
+
 IP = os.environ.get("COURSE_HUB_IP", "127.0.0.1")
 PORT = env_int("COURSE_HUB_PORT", 8000, 1, 65533)
 c.JupyterHub.bind_url = f"http://{IP}:{PORT}"
@@ -139,13 +145,13 @@ if SPAWNER == "systemd":
     c.SystemdSpawner.dynamic_users = True
     c.SystemdSpawner.isolate_tmp = True
     c.SystemdSpawner.isolate_devices = True
-    c.Spawner.environment = {"JUPYTER_RUNTIME_DIR": "/tmp/jupyter-runtime"}
+    c.Spawner.environment = {"JUPYTER_RUNTIME_DIR": "/tmp/jupyter-runtime", **DEMO_ENV}
 elif SPAWNER == "simple":
     # Plain processes as the hub's own user, one home folder per student under STATE/users.
     # No isolation between students and no enforced limits: for trying out and for tests.
     c.JupyterHub.spawner_class = "simple"
     c.SimpleLocalProcessSpawner.home_dir_template = str(STATE / "users" / "{username}")
-    c.Spawner.environment = {"JUPYTER_RUNTIME_DIR": lambda spawner: str(SHORT / spawner.user.name)}
+    c.Spawner.environment = {"JUPYTER_RUNTIME_DIR": lambda spawner: str(SHORT / spawner.user.name), **DEMO_ENV}
 else:
     raise ValueError(f"COURSE_HUB_SPAWNER must be 'systemd' or 'simple', got {SPAWNER!r}")
 

@@ -341,7 +341,8 @@ async def run_class(n: int, args, cells: list[str]) -> dict:
     client = AsyncHTTPClient(force_instance=True, max_clients=2 * n + 10)
     state = Path(tempfile.mkdtemp(prefix=f"loadtest-{n}-"))
     result = {"students": n, "load_before": loadavg()}
-    hub = await asyncio.to_thread(LoopbackHub, state)
+    hub = await asyncio.to_thread(LoopbackHub, state,
+                                  extra_env={"COURSE_HUB_PIXEL_DENSITY": str(args.pixel_density)})
     try:
         names = [f"student{i:02d}" for i in range(n)]
         hub.create_users(names)
@@ -388,7 +389,9 @@ def report(runs: list[dict], args) -> str:
     lines = [SECTION, "",
              f"Measured by `make loadtest` ({Path(__file__).name}) on {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, "
              f"{cores} cores, {mem_gib:.0f} GiB, one hub on 127.0.0.1 with the simple spawner "
-             "(deploy/hub/jupyterhub_config.py, ipc kernels). All students' servers are requested at the same moment "
+             f"(deploy/hub/jupyterhub_config.py, ipc kernels), demo figures at pixel density {args.pixel_density} "
+             f"({'sharp on high-density screens, the default' if args.pixel_density == 2 else 'a quarter of the pixels'}"
+             "). All students' servers are requested at the same moment "
              "through the hub's REST API (what each student's log-in triggers) and timed until the hub reports them "
              "ready; then each student starts a kernel, runs notebook 02's code cells, then moves the Mg2+ block demo's voltage slider over the kernel websocket, "
              "through the hub's proxy, exactly as JupyterLab sends it; the round trip ends when the new figure "
@@ -525,6 +528,8 @@ def main(argv=None) -> int:
     parser.add_argument("--burst-students", type=int, default=30, help="students in the kernel burst (default 30)")
     parser.add_argument("--burst-transports", nargs="*", default=["tcp", "ipc"], choices=["tcp", "ipc"],
                         help="kernel transports to compare in the burst (default: tcp ipc; none to skip)")
+    parser.add_argument("--pixel-density", type=int, default=2, choices=[1, 2],
+                        help="COURSE_HUB_PIXEL_DENSITY of the hub: device pixels per CSS pixel of the demo figures")
     parser.add_argument("--report", type=Path, default=None, help="Markdown file to write the section into")
     args = parser.parse_args(argv)
     for n in args.students:

@@ -97,6 +97,13 @@ def test_config_is_a_class_hub_on_loopback(tmp_path):
     assert not any(s["name"] == "class-admin" for s in c.JupyterHub.services)
 
 
+@pytest.mark.parametrize(("spawner", "density"), [("simple", None), ("simple", "1"), ("systemd", "1")])
+def test_config_passes_the_figure_pixel_density_to_students(tmp_path, spawner, density):
+    env = {"COURSE_HUB_SPAWNER": spawner, **({"COURSE_HUB_PIXEL_DENSITY": density} if density else {})}
+    c = load_config(tmp_path, **env)
+    assert c.Spawner.environment["KETAMINE_COURSE_PIXEL_DENSITY"] == (density or "2")
+
+
 def test_config_roster_limits_who_may_log_in(tmp_path):
     roster = tmp_path / "roster.txt"
     roster.write_text("# week 1\nAda\nbo\n\n")
@@ -120,6 +127,7 @@ def test_config_systemd_spawner_enforces_limits(tmp_path):
     ({"COURSE_HUB_CPU_LIMIT": "0"}, "COURSE_HUB_CPU_LIMIT must be between 0.1 and 64 cores, got 0.0"),
     ({"COURSE_HUB_MEM_LIMIT": "1GB"}, "COURSE_HUB_MEM_LIMIT must be a memory size such as 512M, 1G"),
     ({"COURSE_HUB_KERNEL_TRANSPORT": "udp"}, "COURSE_HUB_KERNEL_TRANSPORT must be 'ipc' or 'tcp', got 'udp'"),
+    ({"COURSE_HUB_PIXEL_DENSITY": "3"}, "COURSE_HUB_PIXEL_DENSITY must be between 1 and 2, got 3"),
 ])
 def test_config_rejects_bad_settings_by_name(tmp_path, env, needle):
     with pytest.raises(ValueError, match=re.escape(needle)):
@@ -205,7 +213,7 @@ def fake_run(n, p95_1s, failures=0, mem=220.0):
 
 def test_loadtest_report_and_sizing_guide(tmp_path):
     loadtest = pytest.importorskip("loadtest")  # deploy/hub/loadtest.py (needs tornado, part of JupyterLab)
-    args = type("Args", (), {"moves": 20, "seconds": 40.0, "burst": 3})()
+    args = type("Args", (), {"moves": 20, "seconds": 40.0, "burst": 3, "pixel_density": 2})()
     runs = [fake_run(5, 50), fake_run(10, 80), fake_run(20, 99), fake_run(30, 150),
             {"burst": {"students": 30, "transport": "tcp", "kernels": 90, "failed": 4, "errors": ["x"],
                        "seconds": 60.0, "load_before": "1 / 1 / 1", "load_after": "2 / 2 / 2"}}]
