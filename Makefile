@@ -160,3 +160,4 @@ lock:
 
 clean:
 	rm -rf $(VENV) .pytest_cache build src/*.egg-info
+include deploy/hub/hub.mk

@@ -215,3 +215,98 @@ def test_course_demo_draws_the_onset_relapse_model():
     np.testing.assert_allclose(course.get_ydata(), onset.still_responding_pct(days), equal_nan=True)
     infusions = _line(ax, "infusion days (example schedule)")
     assert tuple(infusions.get_xdata()) == onset.COURSE_INFUSION_DAYS
+
+
+def test_png_encoder_keeps_every_pixel():
+    """The demos' own PNG writer decodes (with Pillow) to exactly the pixels matplotlib drew."""
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    from ketamine_course.demos.base import _encode_png
+
+    demo = demos.half_life(2.5)
+    demo.figure.canvas.draw()
+    drawn = np.asarray(demo.figure.canvas.buffer_rgba())
+    decoded = np.asarray(Image.open(io.BytesIO(_encode_png(demo.figure.canvas))).convert("RGBA"))
+    assert decoded.shape == drawn.shape
+    assert (decoded == drawn).all()
+
+
+@pytest.mark.parametrize("value", ["3", "0", "two", ""])
+def test_pixel_density_setting_is_checked(monkeypatch, value):
+    from ketamine_course.demos import base
+
+    monkeypatch.setenv(base.PIXEL_DENSITY_ENV, value)
+    with pytest.raises(ValueError, match="must be 1 or 2"):
+        base._pixel_density()
+
+
+def test_pixel_density_setting_is_read(monkeypatch):
+    from ketamine_course.demos import base
+
+    monkeypatch.setenv(base.PIXEL_DENSITY_ENV, "1")
+    assert base._pixel_density() == 1
+    monkeypatch.delenv(base.PIXEL_DENSITY_ENV)
+    assert base._pixel_density() == 2
+
+
+def _png_size(png: bytes) -> tuple[int, int]:
+    import io
+
+    from PIL import Image
+
+    return Image.open(io.BytesIO(png)).size
+
+
+def test_browser_moves_that_redraw_everything_show_a_draft_then_the_sharp_figure():
+    """In a running kernel, a move that needs a whole new drawing shows a 1x draft at once and the sharp figure
+    once the controls are still; a newer move cancels the older sharpening; blitted moves are sharp at once."""
+    import asyncio
+
+    from ketamine_course.demos import base
+
+    async def scenario():
+        demo = demos.timeline()
+        sharp = _png_size(demo.image.value)
+        lo, hi = demo.controls["era"].value
+        demo.controls["era"].value = (lo + 5, hi)  # new x limits: a whole new drawing
+        draft = _png_size(demo.image.value)
+        demo.controls["era"].value = (lo + 10, hi)
+        await asyncio.sleep(base.SHARPEN_AFTER_S / 2)
+        assert _png_size(demo.image.value) == draft  # the first move's sharpening was cancelled
+        await asyncio.sleep(base.SHARPEN_AFTER_S * 2)
+        after = _png_size(demo.image.value)
+
+        half = demos.half_life()
+        half.controls["half_life_h"].value = 6.0  # dynamic artists only: blitted, sharp now
+        return sharp, draft, after, _png_size(half.image.value), _png_size(half._default_png)
+
+    sharp, draft, after, half_now, half_default = asyncio.run(scenario())
+    assert after == sharp
+    assert draft == (sharp[0] // base.PIXEL_DENSITY, sharp[1] // base.PIXEL_DENSITY)
+    assert half_now == half_default
+
+
+def test_moves_outside_a_kernel_are_always_sharp():
+    demo = demos.timeline()
+    sharp = _png_size(demo.image.value)
+    lo, hi = demo.controls["era"].value
+    demo.controls["era"].value = (lo + 5, hi)
+    assert _png_size(demo.image.value) == sharp
+
+
+def test_blitting_keeps_hidden_dynamic_artists_hidden():
+    """The Blitter hides the dynamic artists to capture the background; one the demo hid must stay hidden."""
+    from ketamine_course.demos.base import Blitter, new_figure
+
+    fig = new_figure()
+    ax = fig.add_subplot()
+    shown_line, = ax.plot([0, 1], [0, 1])
+    hidden_line, = ax.plot([0, 1], [1, 0])
+    hidden_line.set_visible(False)
+    blitter = Blitter(fig, [shown_line, hidden_line])
+    blitter.render()  # the first render is a full draw
+    blitter.render()  # the second captures the background, then blits
+    assert shown_line.get_visible() and not hidden_line.get_visible()

@@ -19,7 +19,9 @@ from __future__ import annotations
 
 import base64
 import html
-import io
+import os
+import struct
+import zlib
 from typing import Callable
 
 import ipywidgets as widgets
@@ -35,12 +37,37 @@ FIGSIZE = (7.0, 3.8)
 #: shown at exactly this size (never stretched by the browser), so a font of
 #: ``p`` points is ``p * CSS_PX_PER_INCH / 72`` CSS pixels tall.
 CSS_PX_PER_INCH = 90
+#: Environment variable that sets PIXEL_DENSITY (1 or 2), e.g. on a shared hub.
+PIXEL_DENSITY_ENV = "KETAMINE_COURSE_PIXEL_DENSITY"
+
+
+def _pixel_density() -> int:
+    raw = os.environ.get(PIXEL_DENSITY_ENV, "2")
+    if raw.strip() not in ("1", "2"):
+        raise ValueError(f"{PIXEL_DENSITY_ENV} must be 1 or 2 (device pixels per CSS pixel), got {raw!r}")
+    return int(raw)
+
+
 #: Device pixels rendered per CSS pixel: 2 is sharp on high-density (retina,
-#: 4K, most phones) displays and on a projector scaled by the browser. Drawing
-#: time grows with pixel count (see BENCHMARKS.md).
-PIXEL_DENSITY = 2
+#: 4K, most phones) displays and on a projector scaled by the browser; 1 draws
+#: and encodes a quarter of the pixels, for a crowded shared server. Set it with
+#: the environment variable named by PIXEL_DENSITY_ENV before the import (see
+#: BENCHMARKS.md for the cost of each).
+PIXEL_DENSITY = _pixel_density()
 #: Resolution the demo figures are rendered at.
 DPI = CSS_PX_PER_INCH * PIXEL_DENSITY
+#: Seconds the controls must be still before a draft (1x) drawing is redrawn sharp.
+SHARPEN_AFTER_S = 0.25
+
+
+def _running_loop():
+    """The kernel's running asyncio loop, or None (plain Python, tests)."""
+    import asyncio
+
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        return None
 #: Smallest text a demo may show: 11 CSS px at 100% zoom, in points.
 MIN_TEXT_PT = 11 * 72 / CSS_PX_PER_INCH
 
@@ -49,13 +76,20 @@ def new_figure(figsize=FIGSIZE, dpi=None, **subplot_kw):
     """A course-styled figure that pyplot does not manage (no duplicate display).
 
     In presentation mode (:func:`ketamine_course.style.set_presentation`) the
-    figure grows by the same factor as its fonts and lines, so its layout stays
-    the one the demo was designed with, only larger.
+    figure grows in width by the same factor as its fonts and lines, and in
+    height only as far as a projector has room for (PRESENTATION_MAX_HEIGHT_PX,
+    but at least PRESENTATION_MIN_HEIGHT_SCALE): wider than on a laptop, so the
+    enlarged text is shown at its full size instead of the whole figure being
+    shrunk to fit the screen's height.
     """
     style.apply()
     scale = style.figure_scale()
     width, height = figsize
-    fig = Figure(figsize=(width * scale, height * scale), dpi=DPI if dpi is None else dpi,
+    tall = scale
+    if scale > 1:
+        room = PRESENTATION_MAX_HEIGHT_PX / (height * CSS_PX_PER_INCH)
+        tall = min(scale, max(PRESENTATION_MIN_HEIGHT_SCALE, room))
+    fig = Figure(figsize=(width * scale, height * tall), dpi=DPI if dpi is None else dpi,
                  layout="constrained")
     FigureCanvasAgg(fig)
     return fig
@@ -64,6 +98,9 @@ def new_figure(figsize=FIGSIZE, dpi=None, **subplot_kw):
 #: Tallest a presentation-mode figure is shown, CSS px: a 1280x720 projector
 #: leaves about 600 px under JupyterLab's bars, and up to three rows of controls need the rest.
 PRESENTATION_MAX_HEIGHT_PX = 400
+#: A presentation figure is at least this much taller than on a laptop (its fonts are 1.5x):
+#: a figure that would then pass PRESENTATION_MAX_HEIGHT_PX is shown a little smaller.
+PRESENTATION_MIN_HEIGHT_SCALE = 1.15
 
 
 def css_px_per_inch(fig: Figure, presenting: bool = False) -> float:
@@ -136,14 +173,30 @@ def fit_titles(fig: Figure, margin_px: float = 4.0, minimum_pt: float = MIN_TEXT
         title._course_fitted_text = title.get_text()
 
 
-def _encode_png(canvas) -> bytes:
-    from PIL import Image
+def _png_chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
+
+def _encode_png(canvas) -> bytes:
+    """The canvas's RGBA pixels as a PNG, written directly: no copy of the pixels.
+
+    Each row goes to the compressor straight from the canvas buffer behind a
+    filter byte of 0 (none), at zlib level 1. At 2x pixel density this takes
+    about a third of the time of Pillow's encoder (which first converts to RGB
+    and filters every row), for files about 10% larger.
+    """
     width, height = canvas.get_width_height(physical=True)
-    image = Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
-    buf = io.BytesIO()
-    image.convert("RGB").save(buf, format="png", compress_level=1)
-    return buf.getvalue()
+    pixels = memoryview(canvas.buffer_rgba()).cast("B")
+    stride = 4 * width
+    compressor = zlib.compressobj(1)
+    parts = []
+    for y in range(height):
+        parts.append(compressor.compress(b"\0"))
+        parts.append(compressor.compress(pixels[y * stride:(y + 1) * stride]))
+    parts.append(compressor.flush())
+    header = struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0)  # 8-bit RGBA, no interlace
+    return b"".join((b"\x89PNG\r\n\x1a\n", _png_chunk(b"IHDR", header),
+                     _png_chunk(b"IDAT", b"".join(parts)), _png_chunk(b"IEND", b"")))
 
 
 def render_png(fig: Figure) -> bytes:
@@ -174,14 +227,15 @@ class Blitter:
         canvas = self.fig.canvas
         # Axes.draw re-places titles, and misplaces hidden ones: keep where the full draw put them.
         texts = [(a, a.get_position()) for a in self.dynamic if hasattr(a, "get_text")]
+        shown = [artist.get_visible() for artist in self.dynamic]
         for artist in self.dynamic:
             artist.set_visible(False)
         canvas.draw()
         self._background = canvas.copy_from_bbox(self.fig.bbox)
         for artist, position in texts:
             artist.set_position(position)
-        for artist in self.dynamic:
-            artist.set_visible(True)
+        for artist, visible in zip(self.dynamic, shown):  # a demo may hide a dynamic artist: keep it hidden
+            artist.set_visible(visible)
 
     def render(self) -> bytes:
         canvas = self.fig.canvas
@@ -286,6 +340,7 @@ class Demo(widgets.VBox):
         box = widgets.HBox(list(controls.values()), layout=widgets.Layout(flex_flow="row wrap"))
         box.add_class("course-controls")
         self._busy = False
+        self._sharp_token = 0
         shown = [self.description_html] if describe is not None else []
         super().__init__([box, self.image, *shown, caption_html, *self.extra])
         self.add_class("course-demo")
@@ -309,8 +364,16 @@ class Demo(widgets.VBox):
         """Current control values, by name."""
         return {name: c.value for name, c in self.controls.items()}
 
-    def redraw(self) -> None:
-        """Update the artists from the controls and render the figure."""
+    def redraw(self, draft: bool = False) -> None:
+        """Update the artists from the controls and render the figure.
+
+        With ``draft`` (a control moved in the browser, with the kernel's event
+        loop running), a move that needs a whole new drawing (new axis limits,
+        or a demo without dynamic artists) is first drawn at 1 device pixel per
+        CSS pixel, a quarter of the pixels, and drawn sharp once the controls
+        have been still for SHARPEN_AFTER_S. Moves that only redraw the dynamic
+        artists are always sharp.
+        """
         self._busy = True  # an update may adjust other controls; redraw once
         try:
             moved = self._update(**self.values())
@@ -322,7 +385,31 @@ class Demo(widgets.VBox):
             self.description_html.value = (f"<p role='status' aria-live='polite'>"
                                            f"{html.escape(self.description)}</p>")
             self.image.tooltip = self.description
+        self._sharp_token += 1
         fit_titles(self.figure, minimum_pt=self._min_pt)
+        loop = _running_loop() if draft and PIXEL_DENSITY > 1 else None
+        if loop is not None and (moved or self._blitter is None):
+            self.image.value = self._draft_png()
+            token = self._sharp_token
+            loop.call_later(SHARPEN_AFTER_S, self._sharpen, token)
+            return
+        self.image.value = self._render(moved)
+
+    def _draft_png(self) -> bytes:
+        """One whole drawing at 1 device pixel per CSS pixel (the figure's layout is unchanged)."""
+        self.figure.set_dpi(DPI / PIXEL_DENSITY)
+        try:
+            return self._render(True)
+        finally:
+            self.figure.set_dpi(DPI)
+            if self._blitter is not None:
+                self._blitter.invalidate()
+
+    def _sharpen(self, token: int) -> None:
+        if token == self._sharp_token:  # no newer move: draw this state sharp
+            self.image.value = self._render(True)
+
+    def _render(self, moved) -> bytes:
         if self._blitter is None:
             png = render_png(self.figure)
         else:
@@ -340,7 +427,7 @@ class Demo(widgets.VBox):
                 png = self._blitter.render()
             else:
                 png = render_png(self.figure)
-        self.image.value = png
+        return png
 
     def _overflows(self) -> bool:
         """True when an axes' labels, ticks or title reach past the figure (after a draw)."""
@@ -355,7 +442,7 @@ class Demo(widgets.VBox):
 
     def _on_change(self, _change) -> None:
         if not self._busy:
-            self.redraw()
+            self.redraw(draft=True)
 
     def set(self, **values) -> None:
         """Set controls programmatically (as a student would), then redraw once."""

@@ -353,14 +353,14 @@ class EsketamineNasalModel:
 # --- Published parameter sets ----------------------------------------------
 
 CLEMENTS_1981 = CompartmentModel(
-    name="Clements & Nimmo 1981 (opentiva 'Clements250')",
+    name="Clements & Nimmo 1981",  # the parameter set opentiva names 'Clements250' (see seen_at)
     drug="racemic ketamine",
     v1_l_per_kg=1.7522, k10_per_min=0.0109, k12_per_min=0.0186, k21_per_min=0.0137,
     source="clements1981",
     pmid="7459184",
     doi="10.1093/bja/53.1.27",
-    population=("not found; opentiva labels this set 'based on 250 mcg/kg bolus data' and "
-                "gives no age or weight limits"),
+    population=("not reported where we found it: the set is described only as based on data after a "
+                "250 microgram/kg bolus, with no age or weight limits"),
     status="secondary",
     seen_at="opentiva/opentiva opentiva/ketamine.py, class Clements250",
     note=("Default racemic IV model: its peak after 0.5 mg/kg over 40 min (70 kg) is the closest "
