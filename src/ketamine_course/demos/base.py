@@ -60,10 +60,20 @@ DPI = CSS_PX_PER_INCH * PIXEL_DENSITY
 SHARPEN_AFTER_S = 0.25
 
 
-def _running_loop():
-    """The kernel's running asyncio loop, or None (plain Python, tests)."""
-    import asyncio
+def _kernel_loop():
+    """The running asyncio loop of the IPython kernel this code runs in, or None.
 
+    Only a kernel has a browser whose moves can be drafted and sharpened later;
+    plain Python, a terminal IPython or a test process (even one where another
+    library runs an event loop) always draws sharp at once.
+    """
+    import asyncio
+    import sys
+
+    ipython = sys.modules.get("IPython")
+    shell = ipython.get_ipython() if ipython is not None else None
+    if shell is None or getattr(shell, "kernel", None) is None:
+        return None
     try:
         return asyncio.get_running_loop()
     except RuntimeError:
@@ -387,7 +397,7 @@ class Demo(widgets.VBox):
             self.image.tooltip = self.description
         self._sharp_token += 1
         fit_titles(self.figure, minimum_pt=self._min_pt)
-        loop = _running_loop() if draft and PIXEL_DENSITY > 1 else None
+        loop = _kernel_loop() if draft and PIXEL_DENSITY > 1 else None
         if loop is not None and (moved or self._blitter is None):
             self.image.value = self._draft_png()
             token = self._sharp_token
