@@ -89,7 +89,7 @@ def _capture(name):
     """Build demo ``name`` without its Demo wrapper: (figure, controls, update)."""
     got = {}
     class Capture:
-        def __init__(self, figure, controls, update, caption, extra=None, dynamic=None):
+        def __init__(self, figure, controls, update, caption, extra=None, dynamic=None, **_hooks):
             got.update(figure=figure, controls=controls, update=update)
     # Each demo module binds Demo itself (from .base import Demo): swap it there.
     import sys
@@ -210,8 +210,15 @@ def kernel_latency(names, moves=24, baseline_moves=12):
                 f"_c, _kind, _states = _sweep(_d, {moves})\n"
                 "print(json.dumps({'control': _c, 'kind': _kind, 'comm': _d.controls[_c].model_id,"
                 " 'image': _d.image.model_id, 'states': _states}))").strip().splitlines()[-1])
-            fast = [kernel.move(info["comm"], s, info["image"]) for s in info["states"]]
-            fast = [x for x in fast if x is not None]
+            timed = [(json.dumps(s, sort_keys=True), kernel.move(info["comm"], s, info["image"]))
+                     for s in info["states"]]
+            fast = [x for _s, x in timed if x is not None]
+            # Demos show a state drawn before from memory (Demo.SEEN_STATES): time the first visits apart.
+            seen, first = set(), []
+            for state, x in timed:
+                if state not in seen and x is not None:
+                    first.append(x)
+                seen.add(state)
             base_info = json.loads(kernel.run(
                 f"_b = _naive({name!r})\n"
                 f"print(json.dumps({{'comm': _b[{info['control']!r}].model_id}}))").strip().splitlines()[-1])
@@ -221,11 +228,14 @@ def kernel_latency(names, moves=24, baseline_moves=12):
             row = {"demo": name, "control": f"{info['control']} ({info['kind']})", "n": len(fast),
                    "median": statistics.median(fast) if fast else float("nan"),
                    "p95": percentile(fast, 95) if fast else float("nan"),
+                   "first_n": len(first),
+                   "first_median": statistics.median(first) if first else float("nan"),
                    "base_n": len(slow),
                    "base_median": statistics.median(slow) if slow else float("nan"),
                    "base_p95": percentile(slow, 95) if slow else float("nan")}
             row["ratio"] = row["base_median"] / row["median"] if fast and slow else float("nan")
             print(f"  {name:18s} median {row['median']:6.1f} ms  p95 {row['p95']:6.1f} ms   "
+                  f"first visits {row['first_median']:6.1f} ms (n={row['first_n']})   "
                   f"naive {row['base_median']:6.1f} ms  ({row['ratio']:.1f}x)", flush=True)
             rows.append(row)
     finally:
@@ -545,6 +555,7 @@ def main(argv):
     static = static_section(static_site(10 if quick else 30))
 
     over = [r["demo"] for r in rows if not r["median"] <= 100]
+    over_first = [f"{r['demo']} ({fmt(r['first_median'])} ms)" for r in rows if not r["first_median"] <= 100]
     lines = [
         "# Benchmarks",
         "",
@@ -556,14 +567,21 @@ def main(argv):
         "demo's main control moves, and times until the kernel publishes the new PNG. **Naive** is the same plot",
         "rebuilt from scratch on each move with `interactive_output` and the inline backend (new figure,",
         "constrained layout, tight bounding box), timed until its `display_data`. Target: median <= 100 ms.",
+        "A demo shows a state it drew before from memory (the last `SEEN_STATES` = 24, by control values), and a",
+        "menu's few choices repeat within a sweep: **first visits** times only the moves to a state not yet seen",
+        "in the sweep, i.e. with a drawing. Figures are drawn at 2 device pixels per CSS pixel.",
         "",
-        "| demo | control moved | median (ms) | p95 (ms) | n | naive median (ms) | naive p95 (ms) | n | naive / demo |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| demo | control moved | median (ms) | p95 (ms) | n | first visits: median (ms) | n | naive median (ms) "
+        "| naive p95 (ms) | n | naive / demo |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
         *[f"| {r['demo']} | {r['control']} | {fmt(r['median'])} | {fmt(r['p95'])} | {r['n']} | "
+          f"{fmt(r['first_median'])} | {r['first_n']} | "
           f"{fmt(r['base_median'])} | {fmt(r['base_p95'])} | {r['base_n']} | {fmt(r['ratio'], 1)}x |" for r in rows],
         "",
         ("Every demo meets the 100 ms median target." if not over else
          f"Over the 100 ms median target: {', '.join(over)}."),
+        ("Every demo's first visits meet it too." if not over_first else
+         f"First visits over 100 ms (median): {', '.join(over_first)}."),
         "",
         "## Keypress-to-new-image in the browser",
         "JupyterLab in headless chromium (playwright), half-life demo of notebook 00: from the ArrowRight/ArrowLeft",

@@ -326,3 +326,28 @@ def test_blitting_keeps_hidden_dynamic_artists_hidden():
     blitter.render()  # the first render is a full draw
     blitter.render()  # the second captures the background, then blits
     assert shown_line.get_visible() and not hidden_line.get_visible()
+
+
+def test_a_state_seen_before_is_shown_again_without_drawing(monkeypatch):
+    """Revisiting control values shows the same sharp PNG without a draw; the store keeps SEEN_STATES states."""
+    from ketamine_course.demos import base
+
+    demo = demos.onset_comparison()
+    first = demo.image.value
+    demo.set(measure="difference_vs_placebo")  # new y limits: a whole new drawing
+    difference = demo.image.value
+    draws = []
+    monkeypatch.setattr(demo.figure.canvas, "draw", lambda *a, **k: draws.append(1))
+    demo.set(measure="response_rate_pct")
+    assert demo.image.value == first and draws == []
+    demo.set(measure="difference_vs_placebo")
+    assert demo.image.value == difference and draws == []
+    monkeypatch.undo()
+    # after a cached move that changed the axes, the next new state is drawn in full and correctly
+    demo.set(axis="linear")
+    fresh = demos.onset_comparison(axis="linear", measure="difference_vs_placebo")
+    assert _png_size(demo.image.value) == _png_size(fresh.image.value)
+    half = demos.half_life()
+    for k in range(base.SEEN_STATES + 5):
+        half.set(half_life_h=0.5 + 0.5 * (k % 24))
+    assert len(half._seen) <= base.SEEN_STATES

@@ -22,6 +22,7 @@ import html
 import os
 import struct
 import zlib
+from collections import OrderedDict
 from typing import Callable
 
 import ipywidgets as widgets
@@ -58,6 +59,9 @@ PIXEL_DENSITY = _pixel_density()
 DPI = CSS_PX_PER_INCH * PIXEL_DENSITY
 #: Seconds the controls must be still before a draft (1x) drawing is redrawn sharp.
 SHARPEN_AFTER_S = 0.25
+#: Sharp figures a demo keeps, by control values, to show again without drawing (a student
+#: toggling a menu or dragging a slider back and forth revisits states).
+SEEN_STATES = 24
 
 
 def _kernel_loop():
@@ -351,6 +355,7 @@ class Demo(widgets.VBox):
         box.add_class("course-controls")
         self._busy = False
         self._sharp_token = 0
+        self._seen: OrderedDict = OrderedDict()
         shown = [self.description_html] if describe is not None else []
         super().__init__([box, self.image, *shown, caption_html, *self.extra])
         self.add_class("course-demo")
@@ -397,13 +402,34 @@ class Demo(widgets.VBox):
             self.image.tooltip = self.description
         self._sharp_token += 1
         fit_titles(self.figure, minimum_pt=self._min_pt)
+        key = self._state_key()
+        seen = self._seen.get(key)
+        if seen is not None:  # drawn sharp before: the figures are deterministic, show those pixels again
+            self._seen.move_to_end(key)
+            if moved and self._blitter is not None:
+                self._blitter.invalidate()  # the axes changed under the cached background
+            self.image.value = seen
+            return
         loop = _kernel_loop() if draft and PIXEL_DENSITY > 1 else None
         if loop is not None and (moved or self._blitter is None):
             self.image.value = self._draft_png()
             token = self._sharp_token
-            loop.call_later(SHARPEN_AFTER_S, self._sharpen, token)
+            loop.call_later(SHARPEN_AFTER_S, self._sharpen, token, key)
             return
-        self.image.value = self._render(moved)
+        self.image.value = self._remember(key, self._render(moved))
+
+    def _state_key(self) -> tuple:
+        def frozen(value):
+            return tuple(value) if isinstance(value, list) else value
+        return tuple((name, frozen(value)) for name, value in self.values().items())
+
+    def _remember(self, key: tuple, png: bytes) -> bytes:
+        """Keep the sharp PNG of the last SEEN_STATES states (about 0.1 MB each)."""
+        self._seen[key] = png
+        self._seen.move_to_end(key)
+        while len(self._seen) > SEEN_STATES:
+            self._seen.popitem(last=False)
+        return png
 
     def _draft_png(self) -> bytes:
         """One whole drawing at 1 device pixel per CSS pixel (the figure's layout is unchanged)."""
@@ -415,9 +441,9 @@ class Demo(widgets.VBox):
             if self._blitter is not None:
                 self._blitter.invalidate()
 
-    def _sharpen(self, token: int) -> None:
+    def _sharpen(self, token: int, key: tuple) -> None:
         if token == self._sharp_token:  # no newer move: draw this state sharp
-            self.image.value = self._render(True)
+            self.image.value = self._remember(key, self._render(True))
 
     def _render(self, moved) -> bytes:
         if self._blitter is None:
