@@ -400,14 +400,16 @@ def report(runs: list[dict], args) -> str:
              f"{args.seconds:.0f} s). The simulated students run in one process on the same machine. "
              "Load averages (1 / 5 / 15 min, from /proc/loadavg) are recorded before and after each run.", ""]
     befores = [r["load_before"] for r in results + bursts if "load_before" in r]
-    busiest = max((float(b.split("/")[0]) for b in befores), default=0.0)
+    # Later runs start in the tail of this test's own previous run: only the first says what else the machine ran.
+    busiest = float(befores[0].split("/")[0]) if befores else 0.0
     if busiest > cores / 2:
         first = float(befores[0].split("/")[0])
         lines += [f"**Measured under background load.** Before the first run the 1-minute load average was "
-                  f"already {first:.1f} on {cores} cores, from other work on this shared machine, and before "
-                  f"later runs up to {busiest:.1f} (that work plus the tail of the previous run), so the simulated "
+                  f"already {first:.1f} on {cores} cores, from other work on this shared machine, so the simulated "
                   "students got only part of the CPU. Start times and round trips are higher, and the class sizes that "
                   "meet the target lower, than on an idle machine of the same size.", ""]
+    lines += ["The load averages of later rows include the tail of this test's own previous run (a class's servers "
+              "and notebook runs).", ""]
     if any(r.get("cell_errors") for r in results):
         errs = sorted({e for r in results for e in r.get("cell_errors", [])})
         lines += ["Notebook 02 cells that raised in every kernel (the course installed as a normal package, "
