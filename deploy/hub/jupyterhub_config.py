@@ -27,9 +27,9 @@ COURSE_HUB_MEM_LIMIT        memory per student (default 1G), enforced by the sys
 COURSE_HUB_CPU_LIMIT        cores per student (default 1.0), enforced by the systemd spawner
 COURSE_HUB_IDLE_TIMEOUT     seconds without activity before a student's server is stopped (3600)
 COURSE_HUB_KERNEL_TRANSPORT "ipc" (default) or "tcp": only for measuring the difference
-COURSE_HUB_PIXEL_DENSITY    device pixels per CSS pixel of the demo figures, 1 or 2 (default 2,
-                            sharp on high-density screens); 1 draws a quarter of the pixels per
-                            slider move, for a crowded machine (BENCHMARKS.md, sizing guide)
+COURSE_HUB_PIXEL_DENSITY    device pixels per CSS pixel of the demo figures, 1 or 2 (default 1:
+                            a quarter of the pixels per slider move, measured to serve a full class
+                            better on one machine, BENCHMARKS.md); 2 is sharp on high-density screens
 
 Kernels use the ipc transport (Unix sockets) instead of TCP ports: with TCP, a class
 starting kernels at the same moment can lose kernels to "Address already in use".
@@ -99,7 +99,7 @@ def secret(name: str, env: str, length: int) -> str:
 
 # --- where the hub listens -----------------------------------------------------------------
 # Passed to every student's server and kernels (read by ketamine_course.demos.base).
-DEMO_ENV = {"KETAMINE_COURSE_PIXEL_DENSITY": str(env_int("COURSE_HUB_PIXEL_DENSITY", 2, 1, 2))}
+DEMO_ENV = {"KETAMINE_COURSE_PIXEL_DENSITY": str(env_int("COURSE_HUB_PIXEL_DENSITY", 1, 1, 2))}
 
 IP = os.environ.get("COURSE_HUB_IP", "127.0.0.1")
 PORT = env_int("COURSE_HUB_PORT", 8000, 1, 65533)

@@ -390,7 +390,7 @@ def report(runs: list[dict], args) -> str:
              f"Measured by `make loadtest` ({Path(__file__).name}) on {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, "
              f"{cores} cores, {mem_gib:.0f} GiB, one hub on 127.0.0.1 with the simple spawner "
              f"(deploy/hub/jupyterhub_config.py, ipc kernels), demo figures at pixel density {args.pixel_density} "
-             f"({'sharp on high-density screens, the default' if args.pixel_density == 2 else 'a quarter of the pixels'}"
+             f"({'sharp on high-density screens' if args.pixel_density == 2 else 'a quarter of the pixels, the hub default'}"
              "). All students' servers are requested at the same moment "
              "through the hub's REST API (what each student's log-in triggers) and timed until the hub reports them "
              "ready; then each student starts a kernel, runs notebook 02's code cells, then moves the Mg2+ block demo's voltage slider over the kernel websocket, "
@@ -530,7 +530,7 @@ def main(argv=None) -> int:
     parser.add_argument("--burst-students", type=int, default=30, help="students in the kernel burst (default 30)")
     parser.add_argument("--burst-transports", nargs="*", default=["tcp", "ipc"], choices=["tcp", "ipc"],
                         help="kernel transports to compare in the burst (default: tcp ipc; none to skip)")
-    parser.add_argument("--pixel-density", type=int, default=2, choices=[1, 2],
+    parser.add_argument("--pixel-density", type=int, default=1, choices=[1, 2],
                         help="COURSE_HUB_PIXEL_DENSITY of the hub: device pixels per CSS pixel of the demo figures")
     parser.add_argument("--report", type=Path, default=None, help="Markdown file to write the section into")
     args = parser.parse_args(argv)

@@ -97,11 +97,11 @@ def test_config_is_a_class_hub_on_loopback(tmp_path):
     assert not any(s["name"] == "class-admin" for s in c.JupyterHub.services)
 
 
-@pytest.mark.parametrize(("spawner", "density"), [("simple", None), ("simple", "1"), ("systemd", "1")])
+@pytest.mark.parametrize(("spawner", "density"), [("simple", None), ("simple", "2"), ("systemd", "2")])
 def test_config_passes_the_figure_pixel_density_to_students(tmp_path, spawner, density):
     env = {"COURSE_HUB_SPAWNER": spawner, **({"COURSE_HUB_PIXEL_DENSITY": density} if density else {})}
     c = load_config(tmp_path, **env)
-    assert c.Spawner.environment["KETAMINE_COURSE_PIXEL_DENSITY"] == (density or "2")
+    assert c.Spawner.environment["KETAMINE_COURSE_PIXEL_DENSITY"] == (density or "1")
 
 
 def test_config_roster_limits_who_may_log_in(tmp_path):
