@@ -333,9 +333,11 @@ def test_a_state_seen_before_is_shown_again_without_drawing(monkeypatch):
     from ketamine_course.demos import base
 
     demo = demos.onset_comparison()
-    first = demo.image.value
+    assert not demo._seen  # the first (whole) drawing is not kept: see Demo.__init__
     demo.set(measure="difference_vs_placebo")  # new y limits: a whole new drawing
     difference = demo.image.value
+    demo.set(measure="response_rate_pct")
+    first = demo.image.value
     draws = []
     monkeypatch.setattr(demo.figure.canvas, "draw", lambda *a, **k: draws.append(1))
     demo.set(measure="response_rate_pct")
