@@ -8,6 +8,7 @@ import pytest
 from ketamine_course import demos
 
 from .test_demos import DEMOS
+from .test_demos_appraisal import CASES
 
 
 def numbers(text: str) -> list[float]:
@@ -95,11 +96,7 @@ def test_adverse_effects_sentence_lists_the_top_rates():
     assert f"{top['effect']} {top['drug_pct']:g}% vs {top['placebo_pct']:g}%" in demo.description
 
 
-APPRAISAL = {
-    "forest_esketamine": (lambda: demos.forest_plot("esketamine"), dict(trial_1=False, method="fixed")),
-    "forest_iv": (lambda: demos.forest_plot("iv_ketamine"), dict(method="fixed")),
-    "blinding": (demos.blinding, dict(share_unblinded=0.9, expectation_points=8.0)),
-}
+APPRAISAL = CASES  # the 07 demos and a change for each, as tests/test_demos_appraisal.py moves them
 
 
 @pytest.mark.parametrize("name", sorted(APPRAISAL))
