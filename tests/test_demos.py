@@ -279,12 +279,11 @@ def test_browser_moves_that_redraw_everything_show_a_draft_then_the_sharp_figure
     monkeypatch.setattr(base, "_kernel_loop", asyncio.get_running_loop)  # as inside a kernel
 
     async def scenario():
-        demo = demos.timeline()
+        demo = demos.half_life()
         sharp = _png_size(demo.image.value)
-        lo, hi = demo.controls["era"].value
-        demo.controls["era"].value = (lo + 5, hi)  # new x limits: a whole new drawing
+        demo.controls["scale"].value = "log"  # new y scale, and its frame is not redrawn: a whole new drawing
         draft = _png_size(demo.image.value)
-        demo.controls["era"].value = (lo + 10, hi)
+        demo.controls["scale"].value = "linear"
         await asyncio.sleep(base.SHARPEN_AFTER_S / 2)
         assert _png_size(demo.image.value) == draft  # the first move's sharpening was cancelled
         await asyncio.sleep(base.SHARPEN_AFTER_S * 2)
@@ -292,12 +291,17 @@ def test_browser_moves_that_redraw_everything_show_a_draft_then_the_sharp_figure
 
         half = demos.half_life()
         half.controls["half_life_h"].value = 6.0  # dynamic artists only: blitted, sharp now
-        return sharp, draft, after, _png_size(half.image.value), _png_size(half._default_png)
+        timeline = demos.timeline()
+        lo, hi = timeline.controls["era"].value
+        timeline.controls["era"].value = (lo + 5, hi)  # new x limits, but its x axis is dynamic: blitted
+        return (sharp, draft, after, _png_size(half.image.value), _png_size(half._default_png),
+                _png_size(timeline.image.value), _png_size(timeline._default_png))
 
-    sharp, draft, after, half_now, half_default = _in_a_fresh_loop(scenario)
+    sharp, draft, after, half_now, half_default, timeline_now, timeline_default = _in_a_fresh_loop(scenario)
     assert after == sharp
     assert draft == (sharp[0] // base.PIXEL_DENSITY, sharp[1] // base.PIXEL_DENSITY)
     assert half_now == half_default
+    assert timeline_now == timeline_default
 
 
 def test_moves_outside_a_kernel_are_always_sharp():
@@ -326,6 +330,70 @@ def test_blitting_keeps_hidden_dynamic_artists_hidden():
     blitter.render()  # the first render is a full draw
     blitter.render()  # the second captures the background, then blits
     assert shown_line.get_visible() and not hidden_line.get_visible()
+
+
+def _pixels(png: bytes):
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGBA"))
+
+
+@pytest.mark.parametrize("name, moves", [
+    ("timeline", [dict(era=(1990, 2010)), dict(era=(1963, 1975)), dict(era=(1960, 2026), anesthesia=False)]),
+    ("onset_comparison", [dict(measure="difference_vs_placebo"), dict(axis="linear", ssri=True),
+                          dict(measure="remission_rate_pct"), dict(axis="log", measure="response_rate_pct")]),
+])
+def test_demos_that_redraw_their_axes_blit_new_limits_exactly(name, moves, monkeypatch):
+    """A demo with an axis among its dynamic artists draws new limits or scales without a whole drawing,
+    and the blitted figure has exactly the pixels of a whole drawing of the same state."""
+    from ketamine_course.demos.base import _encode_png
+
+    demo = getattr(demos, name)()
+    assert demo._blitter.draws_axes
+    demo.set(**moves[0])  # the first blitted move captures the background (one whole drawing)
+    real_draw = demo.figure.canvas.draw
+    for values in moves[1:] + moves[:1]:
+        draws = []
+        monkeypatch.setattr(demo.figure.canvas, "draw", lambda *a, **k: draws.append(1))
+        demo.set(**values)
+        monkeypatch.undo()
+        assert draws == [], f"{values} needed a whole drawing"
+        real_draw()
+        whole = _pixels(_encode_png(demo.figure.canvas))
+        assert (_pixels(demo.image.value) == whole).all(), f"{values}: blitted pixels differ from a whole drawing"
+
+
+def test_the_text_cache_draws_the_pixels_agg_draws():
+    """CachingCanvas replays remembered glyphs: every demo, drawn twice (remembered the second time), and texts
+    rotated, not antialiased, or with math, give exactly the pixels of matplotlib's own Agg canvas."""
+    import numpy as np
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from ketamine_course.demos import textcache
+    from ketamine_course.demos.base import new_figure
+
+    assert textcache.SUPPORTED  # the pinned matplotlib: otherwise the cache is off and this tests nothing
+
+    def pixels(fig, canvas_class):
+        canvas_class(fig)
+        fig.canvas.draw()
+        return np.asarray(fig.canvas.buffer_rgba()).copy()
+
+    fig = new_figure()
+    ax = fig.add_subplot()
+    ax.set_title("Mg$^{2+}$ block at $-70$ mV")
+    ax.text(0.5, 0.5, "rotated 30 degrees", rotation=30)
+    ax.text(0.1, 0.2, "not antialiased", antialiased=False)
+    ax.set_ylabel("current (pA)")
+    figures = [fig] + [make().figure for make in demos.registry().values()]
+    for figure in figures:
+        reference = pixels(figure, FigureCanvasAgg)
+        textcache._glyphs.clear()
+        for _ in range(2):  # rendered, then remembered
+            assert (pixels(figure, textcache.CachingCanvas) == reference).all()
 
 
 def test_a_state_seen_before_is_shown_again_without_drawing(monkeypatch):

@@ -20,14 +20,18 @@ DECLARED = [Requirement(r) for r in PYPROJECT["project"]["dependencies"]
             + PYPROJECT["project"]["optional-dependencies"]["test"]]
 
 
+#: conda-forge names that differ from the PyPI name of the same package.
+CONDA_TO_PYPI = {"python-isal": "isal"}
+
+
 def _conda_requirements():
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
     assert env["channels"] == ["conda-forge"]
     reqs = {}
     for dep in env["dependencies"]:
-        if isinstance(dep, str) and not dep.startswith(("python", "pip")):
+        if isinstance(dep, str) and not re.match(r"(python|pip)\b(?!-)", dep):
             req = Requirement(dep.replace(" ", ""))
-            reqs[canonicalize_name(req.name)] = req
+            reqs[canonicalize_name(CONDA_TO_PYPI.get(req.name, req.name))] = req
     return reqs
 
 

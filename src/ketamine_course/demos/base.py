@@ -27,10 +27,15 @@ from typing import Callable
 
 import ipywidgets as widgets
 from traitlets import Unicode
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+try:  # ISA-L's deflate: the same format as zlib, 3-4 times faster at level 1 (BENCHMARKS.md)
+    from isal import isal_zlib as _deflate
+except ImportError:  # pragma: no cover - isal is a dependency; plain zlib still works
+    _deflate = zlib
+
 from .. import style
+from .textcache import CachingCanvas
 
 #: Default size of demo figures, inches (before presentation mode scales it).
 FIGSIZE = (7.0, 3.8)
@@ -105,7 +110,7 @@ def new_figure(figsize=FIGSIZE, dpi=None, **subplot_kw):
         tall = min(scale, max(PRESENTATION_MIN_HEIGHT_SCALE, room))
     fig = Figure(figsize=(width * scale, height * tall), dpi=DPI if dpi is None else dpi,
                  layout="constrained")
-    FigureCanvasAgg(fig)
+    CachingCanvas(fig)
     return fig
 
 
@@ -195,14 +200,15 @@ def _encode_png(canvas) -> bytes:
     """The canvas's RGBA pixels as a PNG, written directly: no copy of the pixels.
 
     Each row goes to the compressor straight from the canvas buffer behind a
-    filter byte of 0 (none), at zlib level 1. At 2x pixel density this takes
-    about a third of the time of Pillow's encoder (which first converts to RGB
-    and filters every row), for files about 10% larger.
+    filter byte of 0 (none), at deflate level 1 (ISA-L's when installed). At 2x
+    pixel density this takes about a tenth of the time of Pillow's encoder
+    (which first converts to RGB and filters every row), for files of about
+    the same size.
     """
     width, height = canvas.get_width_height(physical=True)
     pixels = memoryview(canvas.buffer_rgba()).cast("B")
     stride = 4 * width
-    compressor = zlib.compressobj(1)
+    compressor = _deflate.compressobj(1)
     parts = []
     for y in range(height):
         parts.append(compressor.compress(b"\0"))
@@ -231,8 +237,21 @@ class Blitter:
     """
 
     def __init__(self, fig: Figure, dynamic):
+        from matplotlib.axis import Axis
+
         self.fig, self.dynamic, self._background = fig, list(dynamic), None
         self._full = True
+        #: With an axis among the dynamic artists (its ticks, tick labels, grid and label), a
+        #: change of limits or scale is blitted too: the background then holds nothing that
+        #: depends on them, and the dynamic artists are drawn in a whole drawing's order.
+        self.draws_axes = any(isinstance(artist, Axis) for artist in self.dynamic)
+        if self.draws_axes:
+            # The grid is drawn over the cached frame, so the frame's spines are drawn again on top.
+            for ax in dict.fromkeys(artist.axes for artist in self.dynamic if isinstance(artist, Axis)):
+                self.dynamic += [spine for spine in ax.spines.values() if spine not in self.dynamic]
+            # Axes.draw's order: by zorder, ties in the axes' order of children.
+            order = {id(child): i for ax in fig.axes for i, child in enumerate(ax.get_children())}
+            self.dynamic.sort(key=lambda artist: (artist.get_zorder(), order.get(id(artist), len(order))))
 
     def invalidate(self) -> None:
         self._background, self._full = None, True
@@ -409,17 +428,21 @@ class Demo(widgets.VBox):
         seen = self._seen.get(key)
         if seen is not None:  # drawn sharp before: the figures are deterministic, show those pixels again
             self._seen.move_to_end(key)
-            if moved and self._blitter is not None:
+            if moved and self._blitter is not None and not self._blitter.draws_axes:
                 self._blitter.invalidate()  # the axes changed under the cached background
             self.image.value = seen
             return
         loop = _kernel_loop() if draft and PIXEL_DENSITY > 1 else None
-        if loop is not None and (moved or self._blitter is None):
+        if loop is not None and self._whole_drawing(moved):
             self.image.value = self._draft_png()
             token = self._sharp_token
             loop.call_later(SHARPEN_AFTER_S, self._sharpen, token, key)
             return
         self.image.value = self._remember(key, self._render(moved))
+
+    def _whole_drawing(self, moved) -> bool:
+        """Whether this move needs the whole figure drawn, not just its dynamic artists."""
+        return self._blitter is None or (bool(moved) and not self._blitter.draws_axes)
 
     def _state_key(self) -> tuple:
         def frozen(value):
@@ -452,10 +475,10 @@ class Demo(widgets.VBox):
         if self._blitter is None:
             png = render_png(self.figure)
         else:
-            if moved:
+            if moved and not self._blitter.draws_axes:
                 self._blitter.invalidate()
             png = self._blitter.render()
-        if (moved or self._blitter is None) and self._overflows():
+        if (moved or self._blitter is None) and self._overflows(moved):
             # New limits or scales brought wider tick labels than the frozen layout has room
             # for: lay the figure out again (one extra draw, only on such moves).
             self.figure.set_layout_engine("constrained")
@@ -468,11 +491,19 @@ class Demo(widgets.VBox):
                 png = render_png(self.figure)
         return png
 
-    def _overflows(self) -> bool:
-        """True when an axes' labels, ticks or title reach past the figure (after a draw)."""
+    def _overflows(self, moved=True) -> bool:
+        """True when an axes' labels, ticks or title reach past the figure (after a draw).
+
+        A blitter that draws the axes checks only those: nothing else moves with limits.
+        """
         renderer = self.figure.canvas.get_renderer()
         frame = self.figure.bbox
-        for ax in self.figure.axes:
+        checked = self.figure.axes
+        if moved and self._blitter is not None and self._blitter.draws_axes:
+            from matplotlib.axis import Axis
+
+            checked = [artist for artist in self._blitter.dynamic if isinstance(artist, Axis)]
+        for ax in checked:
             box = ax.get_tightbbox(renderer)
             if box is not None and (box.x0 < frame.x0 - 1 or box.x1 > frame.x1 + 1
                                     or box.y0 < frame.y0 - 1 or box.y1 > frame.y1 + 1):

@@ -53,7 +53,7 @@ def timeline(categories=None, era=(1960, 2026), milestone: int = 0) -> Demo:
     # Whole years only: a narrow era would otherwise get ticks such as 1998.5.
     ax.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=8))
     ax.grid(axis="y", visible=False)
-    ax.legend(handles=[conflicting], loc="upper left", fontsize="small")
+    key = ax.legend(handles=[conflicting], loc="upper left", fontsize="small")
     title = ax.set_title("")
 
     boxes = {c: widgets.Checkbox(value=c in chosen, description=history.CATEGORIES[c], indent=False,
@@ -112,4 +112,6 @@ def timeline(categories=None, era=(1960, 2026), milestone: int = 0) -> Demo:
                 caption="Timeline of ketamine milestones, 1962-2025, one row per theme, each theme with "
                         "its own marker shape. A ring marks dates on which sources conflict; a square "
                         "frames the selected milestone, described below with its sources.",
-                dynamic=[*lines.values(), conflicting, selected, title], describe=said)
+                # The x axis (ticks, labels, grid) is redrawn with the points, so a new era is no whole
+                # drawing; the key is redrawn over the grid.
+                dynamic=[ax.xaxis, *lines.values(), conflicting, selected, key, title], describe=said)
