@@ -256,6 +256,11 @@ class Blitter:
     def invalidate(self) -> None:
         self._background, self._full = None, True
 
+    def limits_changed(self) -> None:
+        """The axes' limits or scales changed: the cached background is stale unless the axes are blitted too."""
+        if not self.draws_axes:
+            self.invalidate()
+
     def _capture_background(self) -> None:
         canvas = self.fig.canvas
         # Axes.draw re-places titles, and misplaces hidden ones: keep where the full draw put them.
@@ -428,8 +433,8 @@ class Demo(widgets.VBox):
         seen = self._seen.get(key)
         if seen is not None:  # drawn sharp before: the figures are deterministic, show those pixels again
             self._seen.move_to_end(key)
-            if moved and self._blitter is not None and not self._blitter.draws_axes:
-                self._blitter.invalidate()  # the axes changed under the cached background
+            if moved and self._blitter is not None:
+                self._blitter.limits_changed()
             self.image.value = seen
             return
         loop = _kernel_loop() if draft and PIXEL_DENSITY > 1 else None
@@ -475,8 +480,8 @@ class Demo(widgets.VBox):
         if self._blitter is None:
             png = render_png(self.figure)
         else:
-            if moved and not self._blitter.draws_axes:
-                self._blitter.invalidate()
+            if moved:
+                self._blitter.limits_changed()
             png = self._blitter.render()
         if (moved or self._blitter is None) and self._overflows(moved):
             # New limits or scales brought wider tick labels than the frozen layout has room

@@ -77,7 +77,7 @@ class CachingRenderer(RendererAgg):
             glyph_font = item.ft_object
             glyph_font.set_size(size, self.dpi)
             glyph_font._set_transform(
-                (0x10000 * np.array([[cos, -sin], [sin, cos]]) @ [[1, 0], [0, 1]]).round().astype(int),
+                (0x10000 * np.array([[cos, -sin], [sin, cos]])).round().astype(int),
                 [round(0x40 * (x + item.x * cos - item.y * sin)),
                  round(0x40 * (self.height - y + item.x * sin + item.y * cos))])
             bitmap = glyph_font._render_glyph(item.glyph_index, backend_agg.get_hinting_flag(), mode)
