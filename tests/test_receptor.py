@@ -1,6 +1,7 @@
 """The receptor model: published equations, the trapping scheme's facts, and clear errors."""
 
 import dataclasses
+import math
 import re
 import subprocess
 import sys
@@ -15,6 +16,7 @@ from ketamine_course.receptor import (
     AFFINITIES,
     ANTIDEPRESSANT_PEAK_UM,
     BLOCKERS,
+    NMDA_GATING,
     mg_unblocked_fraction,
     ng_per_ml_to_um,
     nmda_current_pa,
@@ -251,12 +253,47 @@ def test_mg_block_is_fast_voltage_dependent_and_not_trapped():
     assert closed.blocked[-1] < 1e-6                                # never trapped
 
 
-def test_a_minute_of_pulses_needs_few_exponentials():
-    """Few matrix exponentials, whatever the clock says (`make bench` times it)."""
-    before = receptor._transition_matrix.cache_info()
-    simulate_block("ketamine", 0.61, washout_s=30.0)               # a protocol not used elsewhere
-    after = receptor._transition_matrix.cache_info()
-    assert after.misses - before.misses <= 8                      # ~1300 intervals, <= 8 expm
+def test_a_minute_of_pulses_needs_few_decompositions():
+    """One eigendecomposition per rate matrix, however many step lengths (`make bench` times it)."""
+    before = receptor._eigen_decomposition.cache_info()
+    expm_before = receptor._transition_matrix.cache_info()
+    # 4.75 Hz against a 50 ms grid: about 250 distinct step lengths.
+    simulate_block("ketamine", 0.63, pulse_hz=4.75, washout_s=30.0)   # a protocol not used elsewhere
+    after = receptor._eigen_decomposition.cache_info()
+    assert after.misses - before.misses <= 4                        # agonist on/off x drug on/off
+    assert receptor._transition_matrix.cache_info().misses == expm_before.misses   # no expm fallback
+
+
+@settings(max_examples=60, deadline=None)
+@given(name=st.sampled_from(sorted(BLOCKERS)), fraction=st.floats(0.0, 1.0),
+       voltage=st.floats(-120.0, 60.0), agonist=st.booleans(),
+       steps=st.lists(st.integers(1, 60_000_000_000), min_size=1, max_size=5))
+def test_transition_matrices_equal_the_matrix_exponential(name, fraction, voltage, agonist, steps):
+    """The eigendecomposition gives expm(Q t) for every step, stiff Mg2+ included."""
+    kin = BLOCKERS[name]
+    top = 10_000.0 if name == "Mg2+" else 1000.0
+    entry = kin.k_on_per_um_s * (math.exp(-receptor.JAHR_STEVENS_PER_MV * voltage) if kin.voltage_dependent else 1.0)
+    args = (NMDA_GATING.open_per_s, NMDA_GATING.close_per_s, kin.k_off_per_s, kin.trapping_fraction,
+            entry * fraction * top, agonist)
+    got = receptor._transition_matrices(*args, steps)
+    for step, m in zip(steps, got):
+        assert np.allclose(m, receptor._transition_matrix(*args, step), rtol=0, atol=1e-7)
+        assert np.allclose(m.sum(axis=1), 1.0) and (m >= 0).all()
+
+
+def test_an_ill_conditioned_decomposition_falls_back_to_expm(monkeypatch):
+    """A nearly defective Q is not decomposed: every step comes from expm itself."""
+    kin = BLOCKERS["ketamine"]
+    args = (NMDA_GATING.open_per_s, NMDA_GATING.close_per_s, kin.k_off_per_s, kin.trapping_fraction, 3.0, True)
+    monkeypatch.setattr(receptor, "EIGEN_CONDITION_MAX", 0.0)
+    receptor._eigen_decomposition.cache_clear()
+    try:
+        assert receptor._eigen_decomposition(*args) is None
+        got = receptor._transition_matrices(*args, [1_000, 5_000_000_000])
+    finally:
+        receptor._eigen_decomposition.cache_clear()
+    assert np.array_equal(got, np.stack([receptor._transition_matrix(*args, 1_000),
+                                         receptor._transition_matrix(*args, 5_000_000_000)]))
 
 
 # ---------------------------------------------------------------------------
