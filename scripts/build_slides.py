@@ -9,11 +9,12 @@
    or the figures changed since the last run.
 2. The executed copy is cut into slides here, whatever slideshow metadata the
    notebook carries: every ``#``/``##`` heading starts a slide, every ``###``
-   heading a vertical sub-slide, and a section whose estimated height exceeds
-   the slide's (1280 x 720 CSS px) continues on further sub-slides. Demos,
-   images and worked solutions are measured from the notebook (PNG sizes,
-   lines of text). Exercise code cells, with their "Not yet ..." output, are
-   left off the slides, and "*About N minutes to here.*" lines become notes.
+   heading a vertical sub-slide (a heading in the middle of a cell too), and
+   a section whose estimated height exceeds the slide's (1280 x 720 CSS px)
+   continues on further sub-slides. Demos, images and worked solutions are
+   measured from the notebook (PNG sizes, lines of text). Exercise code
+   cells, with their "Not yet ..." output, are left off the slides, and
+   "*About N minutes to here.*" lines become notes.
 3. Each section gets speaker notes (reveal.js, press S) taken from the
    notebook's part of docs/instructor_guide.md: objectives on the title slide,
    the timing rows that name the section on its first slide, discussion and
@@ -247,13 +248,19 @@ def _text_height(text: str, chars: int = CHARS_PER_LINE, line: int = LINE) -> fl
     return h
 
 
+def _stored_png(model: dict) -> str:
+    """An Image model's PNG (base64): a binary buffer, kept beside the state ("buffers"), not in it."""
+    value = model.get("state", {}).get("value")
+    stored = [b.get("data", "") for b in model.get("buffers", []) if b.get("path") == ["value"]]
+    return value if isinstance(value, str) else (stored[0] if stored else "")
+
+
 def _widget_height(model_id: str, state: dict) -> float:
     """Height of a saved widget view: a demo box is its controls, figure and caption."""
     model = state.get(model_id, {})
     name, s = model.get("model_name", ""), model.get("state", {})
     if name == "ImageModel":
-        value = s.get("value")
-        b64 = value if isinstance(value, str) else ""
+        b64 = _stored_png(model)
         w, h = _png_size(b64) if b64 else (640, 480)
         layout = state.get(str(s.get("layout", "")).replace("IPY_MODEL_", ""), {}).get("state", {})
         css_w = re.match(r"(\d+)px", str(layout.get("width") or ""))
@@ -430,6 +437,35 @@ def split_cell(cell, state: dict, budget: float = BUDGET) -> list:
     return cells
 
 
+def split_at_headings(cell) -> list:
+    """A markdown cell cut before every ``#`` to ``###`` heading that is not its first line.
+
+    A notebook often ends a section's prose with the next activity's heading and introduction
+    ("### Interactive demo 3.1 ..."); on its own that heading would sit at the foot of the slide
+    above, while its demo opens the next one.
+    """
+    if cell.cell_type != "markdown" or cell.source.lstrip().startswith("<details"):
+        return [cell]
+    parts, current, fenced = [], [], False
+    for line in cell.source.splitlines():
+        if line.lstrip().startswith("```"):
+            fenced = not fenced
+        if not fenced and re.match(r"^#{1,3}\s", line) and any(x.strip() for x in current):
+            parts.append("\n".join(current).strip("\n"))
+            current = []
+        current.append(line)
+    parts.append("\n".join(current).strip("\n"))
+    if len(parts) == 1:
+        return [cell]
+    cells = [nbformat.v4.new_markdown_cell(part) for part in parts]
+    for new in cells:
+        new.metadata.update({k: v for k, v in cell.metadata.items() if k != "slideshow"})
+    if cell.get("attachments"):
+        for new in cells:
+            new.attachments = cell.attachments
+    return cells
+
+
 def shows_only_its_result(cell) -> bool:
     """A code cell whose output is the point (a demo, a figure, a table): its code is hidden on the slide."""
     if cell.cell_type != "code":
@@ -511,7 +547,8 @@ def prepare(nb, guide: dict[str, GuideEntry], number: str) -> dict[str, int]:
     for cell in nb.cells:
         if shows_only_its_result(cell):
             cell.metadata.setdefault("transient", {})["remove_source"] = True
-        split.extend(split_cell(cell, state))
+        for part in split_at_headings(cell):
+            split.extend(split_cell(part, state))
     for cell in split:
         cell.metadata.pop("slideshow", None)
         level = heading_level(cell)

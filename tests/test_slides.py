@@ -159,6 +159,40 @@ def test_long_markdown_is_cut_between_paragraphs_and_list_items():
     assert parts[1].source.lstrip()[0].isdigit()     # a continuation starts at a list item, numbered on
 
 
+def test_a_heading_inside_a_cell_opens_its_own_sub_slide():
+    """An activity's heading at the end of a section's prose goes with its demo, not the slide above."""
+    prose = "Read these with their provenance.\n\n"
+    cell = nbformat.v4.new_markdown_cell(prose + "### Interactive demo 3.1: a course\nSix infusions.\n\n"
+                                         "```python\n# not a heading\n```")
+    parts = build_slides.split_at_headings(cell)
+    assert [p.source for p in parts] == ["Read these with their provenance.",
+                                         "### Interactive demo 3.1: a course\nSix infusions.\n\n"
+                                         "```python\n# not a heading\n```"]
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("## 3. Summaries"), cell])
+    build_slides.prepare(nb, {}, "05")
+    kinds = [(c.metadata["slideshow"]["slide_type"], c.source.splitlines()[0]) for c in nb.cells]
+    assert ("subslide", "### Interactive demo 3.1: a course") in kinds
+    assert build_slides.split_at_headings(parts[1]) == [parts[1]]   # a heading on the first line stays
+
+
+def test_a_demo_figure_is_measured_from_its_png_in_the_widget_buffers():
+    """A saved Image model keeps its PNG as a binary buffer; its height comes from that PNG's shape."""
+    import base64
+    import io
+
+    from PIL import Image
+
+    png = io.BytesIO()
+    Image.new("RGB", (1332, 500)).save(png, format="PNG")       # 2 device px per CSS px: 666 x 250
+    state = {
+        "img": {"model_name": "ImageModel", "state": {"layout": "IPY_MODEL_lay", "value": None},
+                "buffers": [{"path": ["value"], "encoding": "base64",
+                             "data": base64.b64encode(png.getvalue()).decode()}]},
+        "lay": {"model_name": "LayoutModel", "state": {"width": "666px"}},
+    }
+    assert build_slides._widget_height("img", state) == pytest.approx(250 + 10)
+
+
 def test_exercise_code_cells_are_recognised():
     assert build_slides.is_exercise_code(nbformat.v4.new_code_cell("nnt = ...  # your code\nexercises.check_nnt(nnt)"))
     assert not build_slides.is_exercise_code(nbformat.v4.new_code_cell("curve = pk.simulate(0.5)"))
