@@ -253,7 +253,9 @@ _STYLE = """<style>
 .kc-demo .kc-control { display: flex; flex-wrap: wrap; gap: 0.4em; align-items: center; }
 .kc-demo input[type=range] { width: min(260px, 70vw); min-height: 28px; }
 .kc-demo select { max-width: min(420px, 85vw); min-height: 32px; font-size: 100%; }
-.kc-demo input[type=checkbox] { width: 20px; height: 20px; }
+.kc-demo input[type=checkbox] { width: 20px; height: 20px; flex: none; }
+.kc-demo .kc-check { flex-wrap: nowrap; align-items: flex-start; }
+.kc-demo .kc-check label { min-width: 0; }
 .kc-demo output { font-variant-numeric: tabular-nums; min-width: 3.5em; }
 .kc-demo .kc-note { color: #555; font-size: 0.9em; font-style: italic; }
 .kc-demo img.course-figure { display: block; max-width: 100%; height: auto; }
@@ -280,7 +282,7 @@ def snippet(manifest: dict, base: str, uid: str, controller: str | None = None) 
                 f'<output for="{cid}" aria-hidden="true">{esc(spec["labels"][default])}</output></div>')
         elif spec["kind"] == "checkbox" and spec["live"]:
             checked = " checked" if spec["values"][default] else ""
-            parts.append(f'<div class="kc-control"><input type="checkbox" id="{cid}" '
+            parts.append(f'<div class="kc-control kc-check"><input type="checkbox" id="{cid}" '
                          f'data-control="{esc(spec["name"])}"{checked}><label for="{cid}">{label}</label></div>')
         else:
             options = "".join(f'<option value="{i}"{" selected" if i == default else ""}>{esc(text)}</option>'

@@ -149,6 +149,13 @@ def test_phone_viewport_has_no_horizontal_overflow(name, browser, served, artifa
         page.screenshot(path=str(out / f"{Path(name).stem}.png"))
         assert found["scrollWidth"] <= found["width"], f"{name} scrolls sideways on a phone: {found}"
         assert not found["elements"], f"{name}: elements cut off at the edge of a phone screen: {found['elements']}"
+        # A demo's checkbox keeps its label beside it: a long label wraps next to the box, not below it.
+        apart = page.evaluate("""() => [...document.querySelectorAll('.kc-demo input[type=checkbox]')].map(box => {
+            const label = document.querySelector(`label[for="${box.id}"]`).getBoundingClientRect();
+            const b = box.getBoundingClientRect();
+            return label.top < b.bottom && label.left >= b.right ? null : label.top + ' ' + box.id;
+        }).filter(x => x)""")
+        assert not apart, f"{name}: checkbox labels pushed below their boxes on a phone: {apart}"
     finally:
         context.close()
 
