@@ -23,7 +23,9 @@ and the hub (with every server) is stopped at the end of each class size.
 
 The simulated browsers run in this one process on the same machine: they use some of
 the CPU the hub would otherwise have. The report records the load average before and
-after each run, since the machine may be shared.
+after each run, since the machine may be shared. Before each pattern the test waits for the
+machine to be quiet, and during it records the CPU time of the kernels, the students'
+servers, the proxy, the hub and the load generator itself.
 """
 
 from __future__ import annotations
@@ -79,6 +81,63 @@ def stop_leftovers(hub: LoopbackHub) -> int:
 
 def loadavg() -> str:
     return " / ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+#: Roles of the processes whose CPU time is recorded during a pattern, in the report's column order.
+ROLES = ("kernels", "servers", "proxy", "hub", "load generator", "other")
+
+
+def _role(pid: int, cmdline: bytes, environ: bytes) -> str:
+    if pid == os.getpid():
+        return "load generator"
+    if b"ipykernel" in cmdline:
+        return "kernels"
+    if b"configurable-http-proxy" in cmdline:
+        return "proxy"
+    if b"JUPYTERHUB_USER=" in environ:
+        return "servers"
+    if b"jupyterhub" in cmdline:
+        return "hub"
+    return "other"
+
+
+def cpu_seconds_by_role() -> dict[str, float]:
+    """CPU seconds (user + system) used so far by the running processes, summed by role (ROLES)."""
+    used = dict.fromkeys(ROLES, 0.0)
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            cmdline = (entry / "cmdline").read_bytes()
+            environ = (entry / "environ").read_bytes()
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2:].split()      # after "pid (comm) ": state is fields[0]
+        ticks = int(fields[11]) + int(fields[12])          # utime, stime
+        used[_role(int(entry.name), cmdline, environ)] += ticks / CLOCK_TICKS
+    return used
+
+
+def cpu_busy(seconds: float = 2.0) -> float:
+    """Share of all cores busy over the next ``seconds`` (from /proc/stat)."""
+    def sample():
+        values = [int(x) for x in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+        return sum(values), values[3] + values[4]          # total, idle + iowait
+    total0, idle0 = sample()
+    time.sleep(seconds)
+    total1, idle1 = sample()
+    return 1.0 - (idle1 - idle0) / max(1, total1 - total0)
+
+
+async def settle(max_s: float = 240.0, below: float = 0.2) -> tuple[float, float]:
+    """Wait until the machine is quiet (under ``below`` of all cores busy, twice running); (seconds waited, share)."""
+    t0, quiet, busy = time.monotonic(), 0, 1.0
+    while time.monotonic() - t0 < max_s and quiet < 2:
+        busy = await asyncio.to_thread(cpu_busy)
+        quiet = quiet + 1 if busy < below else 0
+    return time.monotonic() - t0, busy
 
 
 def pct(samples, q):
@@ -357,15 +416,21 @@ async def run_class(n: int, args, cells: list[str]) -> dict:
         result["start_failures"] = [f"{s.name}: {f}" for s in students for f in s.failures]
         result["patterns"] = {}
         for kind in ("1/s", "drag"):
+            # The set-up's tail (servers, kernels, notebook runs) must not be timed as the pattern's.
+            result.setdefault("settled", {})[kind] = await settle()
             before = loadavg()
             failed_before = {s.name: len(s.failures) for s in students}
+            cpu_before, t0 = cpu_seconds_by_role(), time.monotonic()
             runs = await asyncio.gather(*(s.pattern(kind, args.moves, args.seconds) for s in students))
+            elapsed = time.monotonic() - t0
+            cpu_after = cpu_seconds_by_role()
             times = [t for run in runs for t in run]
             result["patterns"][kind] = {
                 "moves": len(times), "p50": pct(times, 50), "p95": pct(times, 95), "max": max(times, default=0),
                 "failures": sum(len(s.failures) - failed_before[s.name] for s in students),
                 "errors": [f for s in students for f in s.failures[failed_before[s.name]:]][:5],
-                "load_before": before, "load_after": loadavg()}
+                "load_before": before, "load_after": loadavg(), "seconds": elapsed,
+                "cores": {role: (cpu_after[role] - cpu_before[role]) / elapsed for role in ROLES}}
         for s in students:
             if s.kernel:
                 s.kernel.close()
@@ -433,6 +498,23 @@ def report(runs: list[dict], args) -> str:
             if p:
                 lines.append(f"| {r['students']} | {label} | {p['moves']} | {p['p50']:.0f} | {p['p95']:.0f} | "
                              f"{p['max']:.0f} | {p['failures']} | {p['load_before']} | {p['load_after']} |")
+    if any(p.get("cores") for r in results for p in r.get("patterns", {}).values()):
+        lines += ["", f"Where the CPU went during each pattern: cores busy on average (of {cores}), by process, from "
+                  "/proc/PID/stat (processes that ended during the pattern are not counted). Before each pattern the "
+                  "test waits until under 20% of the cores are busy (at most 240 s).", "",
+                  "| students | pattern | quiet after (s) | " + " | ".join(ROLES) + " | all | CPU ms per move |",
+                  "|---|---|---|" + "---|" * (len(ROLES) + 2)]
+        for r in results:
+            for kind, label in (("1/s", "1 move/s"), ("drag", "all dragging")):
+                p = r.get("patterns", {}).get(kind)
+                if not p or "cores" not in p:
+                    continue
+                total = sum(p["cores"].values())
+                per_move = total * p["seconds"] * 1000 / p["moves"] if p["moves"] else float("nan")
+                waited = r.get("settled", {}).get(kind, (float("nan"), 0))[0]
+                lines.append(f"| {r['students']} | {label} | {waited:.0f} | "
+                             + " | ".join(f"{p['cores'][role]:.2f}" for role in ROLES)
+                             + f" | {total:.2f} | {per_move:.0f} |")
     left = sum(r.get("leftover_processes", 0) for r in results + bursts)
     lines += ["", f"Processes still running after their hub stopped: {left} in all runs"
               + (" (killed by the load test)." if left else ".")]

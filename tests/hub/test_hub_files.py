@@ -240,3 +240,28 @@ def test_loadtest_report_and_sizing_guide(tmp_path):
     loadtest.write_section(bench, text)
     result = bench.read_text()
     assert "old\n" not in result and result.endswith("## Later\nkept\n") and text in result
+
+
+def test_loadtest_reports_where_the_cpu_went():
+    loadtest = pytest.importorskip("loadtest")
+    args = type("Args", (), {"moves": 20, "seconds": 40.0, "burst": 3, "pixel_density": 1})()
+    run = fake_run(10, 80)
+    cores = {"kernels": 0.5, "servers": 0.2, "proxy": 0.1, "hub": 0.0, "load generator": 0.15, "other": 0.05}
+    run["patterns"]["1/s"].update(cores=cores, seconds=20.0)          # 200 moves in 20 s, 1.0 core busy
+    run["settled"] = {"1/s": (12.0, 0.05)}
+    text = loadtest.report([run], args)
+    assert "| 10 | 1 move/s | 12 | 0.50 | 0.20 | 0.10 | 0.00 | 0.15 | 0.05 | 1.00 | 100 |" in text
+    assert text.count("| 10 | all dragging | ") == 1                # no CPU row for a pattern without one
+
+
+def test_loadtest_sorts_processes_into_roles():
+    loadtest = pytest.importorskip("loadtest")
+    role = loadtest._role
+    assert role(os.getpid(), b"python", b"") == "load generator"
+    assert role(1, b"python\0-m\0ipykernel_launcher\0-f\0k.json", b"JUPYTERHUB_USER=s1") == "kernels"
+    assert role(1, b"node\0configurable-http-proxy\0--ip", b"") == "proxy"
+    assert role(1, b"python\0jupyterhub-singleuser", b"A=1\0JUPYTERHUB_USER=s1") == "servers"
+    assert role(1, b"python\0-m\0jupyterhub\0-f\0cfg.py", b"") == "hub"
+    assert role(1, b"sshd", b"") == "other"
+    used = loadtest.cpu_seconds_by_role()
+    assert set(used) == set(loadtest.ROLES) and used["load generator"] > 0
