@@ -98,8 +98,12 @@ def secret(name: str, env: str, length: int) -> str:
 
 
 # --- where the hub listens -----------------------------------------------------------------
-# Passed to every student's server and kernels (read by ketamine_course.demos.base).
-DEMO_ENV = {"KETAMINE_COURSE_PIXEL_DENSITY": str(env_int("COURSE_HUB_PIXEL_DENSITY", 1, 1, 2))}
+# Passed to every student's server and kernels: the demos' pixel density (read by
+# ketamine_course.demos.base), and a config folder whose singleuser/jupyter_server_config.py turns
+# off Nagle's algorithm on kernel websockets (a slider move's figure then arrives without waiting
+# for a delayed acknowledgement).
+DEMO_ENV = {"KETAMINE_COURSE_PIXEL_DENSITY": str(env_int("COURSE_HUB_PIXEL_DENSITY", 1, 1, 2)),
+            "JUPYTER_CONFIG_PATH": str(HERE / "singleuser")}
 
 IP = os.environ.get("COURSE_HUB_IP", "127.0.0.1")
 PORT = env_int("COURSE_HUB_PORT", 8000, 1, 65533)

@@ -104,6 +104,35 @@ def test_config_passes_the_figure_pixel_density_to_students(tmp_path, spawner, d
     assert c.Spawner.environment["KETAMINE_COURSE_PIXEL_DENSITY"] == (density or "1")
 
 
+@pytest.mark.parametrize("spawner", ["simple", "systemd"])
+def test_students_servers_send_kernel_messages_without_nagle(tmp_path, spawner):
+    """The hub points every server at singleuser/, whose config swaps in a TCP_NODELAY kernel connection."""
+    pytest.importorskip("jupyter_server")
+    from jupyter_server.services.kernels.connection.channels import ZMQChannelsWebsocketConnection
+
+    c = load_config(tmp_path, COURSE_HUB_SPAWNER=spawner)
+    folder = Path(c.Spawner.environment["JUPYTER_CONFIG_PATH"])
+    assert folder == HUB / "singleuser"
+    server = Config()
+    path = folder / "jupyter_server_config.py"
+    exec(compile(path.read_text(), str(path), "exec"), {"get_config": lambda: server, "__name__": "config"})
+    connection = server.ServerApp.kernel_websocket_connection_class
+    assert issubclass(connection, ZMQChannelsWebsocketConnection)
+
+    class Handler:
+        nodelay = None
+
+        def set_nodelay(self, value):
+            self.nodelay = value
+
+    handler = Handler()
+    probe = connection.__new__(connection)       # no kernel: only the first step of connect() can run
+    probe._trait_values = {"websocket_handler": handler}
+    with pytest.raises(Exception):                 # the standard connect() then needs a kernel manager
+        probe.connect()
+    assert handler.nodelay is True
+
+
 def test_config_roster_limits_who_may_log_in(tmp_path):
     roster = tmp_path / "roster.txt"
     roster.write_text("# week 1\nAda\nbo\n\n")
@@ -252,6 +281,10 @@ def test_loadtest_reports_where_the_cpu_went():
     text = loadtest.report([run], args)
     assert "| 10 | 1 move/s | 12 | 0.50 | 0.20 | 0.10 | 0.00 | 0.15 | 0.05 | 1.00 | 100 |" in text
     assert text.count("| 10 | all dragging | ") == 1                # no CPU row for a pattern without one
+    assert "- CPU per move (10 students, one move per second): 100 ms, 50% of it in the kernels. " \
+           "A core is fully busy at about 10 students" in text
+    alone = fake_run(1, 120)
+    assert "One student alone, at one move per second: p50 40 ms, p95 120 ms." in loadtest.report([alone, run], args)
 
 
 def test_loadtest_sorts_processes_into_roles():
@@ -265,3 +298,16 @@ def test_loadtest_sorts_processes_into_roles():
     assert role(1, b"sshd", b"") == "other"
     used = loadtest.cpu_seconds_by_role()
     assert set(used) == set(loadtest.ROLES) and used["load generator"] > 0
+
+
+def test_loadtest_never_repeats_the_sliders_value_across_patterns():
+    """Each pattern starts where the last left the slider: an unchanged value would draw nothing."""
+    loadtest = pytest.importorskip("loadtest")
+    student = loadtest.Student.__new__(loadtest.Student)
+    student.rng = __import__("random").Random(3)
+    student.info = {"min": -100.0, "max": -90.0, "step": 5.0, "value": -100.0}   # three positions
+    sent = [-100.0]
+    for _pattern in range(20):
+        values = student.values()
+        sent += [next(values) for _ in range(3)]
+    assert all(a != b for a, b in zip(sent, sent[1:]))
