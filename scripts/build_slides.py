@@ -203,7 +203,7 @@ CODE_PAD = 40             # a code cell's padding and borders
 PARAGRAPH_GAP = 20
 HEADING = {1: 110, 2: 80, 3: 62}
 TABLE_ROW = 42
-DEMO_EXTRA = 110          # a demo's detail panel or source table scrolls in a box this tall on a slide
+DEMO_EXTRA = 56           # a demo's detail panel or source table scrolls in a box this tall (one header line) on a slide
 CONTINUED = 36            # the "... (continued)" line atop a sub-slide
 #: The tallest an image or a demo's figure is shown on a slide (CSS in the template uses the same value).
 MAX_FIGURE = 380
@@ -255,6 +255,12 @@ def _stored_png(model: dict) -> str:
     return value if isinstance(value, str) else (stored[0] if stored else "")
 
 
+def _is_caption(model_id: str, state: dict) -> bool:
+    """A demo's caption: an HTML widget holding a ``role='note'`` paragraph (shown in full on a slide)."""
+    value = str(state.get(model_id, {}).get("state", {}).get("value", ""))
+    return "role='note'" in value or 'role="note"' in value
+
+
 def _widget_height(model_id: str, state: dict) -> float:
     """Height of a saved widget view: a demo box is its controls, figure and caption."""
     model = state.get(model_id, {})
@@ -276,7 +282,8 @@ def _widget_height(model_id: str, state: dict) -> float:
         parts = [_widget_height(c, state) for c in children]
         figure = any("course-figure" in state.get(c, {}).get("state", {}).get("_dom_classes", []) for c in children)
         if figure:      # a demo: what follows its caption scrolls in a box of DEMO_EXTRA px (see the template)
-            parts = parts[:3] + [min(p, DEMO_EXTRA) for p in parts[3:]]
+            captions = [_is_caption(c, state) for c in children]
+            parts = parts[:3] + [p if caption else min(p, DEMO_EXTRA) for p, caption in zip(parts[3:], captions[3:])]
         return sum(parts) + 8
     if name in ("HBoxModel", "GridBoxModel"):
         # Controls side by side wrap onto further rows when they are wider than the slide together.

@@ -72,10 +72,11 @@ FIT_JS = """(tolerance) => {
     if (box[2] - box[0] < 0.5 || box[3] - box[1] < 0.5) continue;
     if (!inside(box)) outside.push({element: name(el), text: (el.textContent || '').trim().slice(0, 50), box: rel(box)});
   }
-  // Each demo: controls, figure and caption (its first three parts) shown in full, not clipped by a scroll box.
+  // Each demo: controls, figure, description (its first three parts) and caption (role=note) shown in full,
+  // not clipped by a scroll box.
   const demos = [];
   for (const img of slide.querySelectorAll('.widget-vbox > img.course-figure')) {
-    const parts = [...img.parentElement.children].slice(0, 3);
+    const parts = [...img.parentElement.children].filter((p, i) => i < 3 || p.querySelector('[role=note]'));
     demos.push(parts.map((p) => {
       const r = p.getBoundingClientRect(), box = seen(p);
       const whole = Math.abs(box[1] - r.top) < 1 && Math.abs(box[3] - r.bottom) < 1;
@@ -172,7 +173,7 @@ def test_every_slide_fits(browser, served, notebook, viewport, artifacts):
                 problems.append(f"slide {where}: {el['element']} at {el['box']} ({el['text']!r})")
             for demo in result["demos"]:
                 demos_seen += 1
-                assert len(demo) == 3 and all(p["height"] > 0 for p in demo), f"slide {where}: demo parts {demo}"
+                assert len(demo) >= 3 and all(p["height"] > 0 for p in demo), f"slide {where}: demo parts {demo}"
                 for part in demo:
                     if not (part["whole"] and part["inside"]):
                         problems.append(f"slide {where}: demo {part['element']} cut off ({part})")
