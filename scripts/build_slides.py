@@ -410,6 +410,15 @@ def _chunks(items: list, height, budget: float) -> list[list]:
     return chunks
 
 
+def _inherit(cell, parts: list) -> list:
+    """The cells a cell was cut into keep its metadata (not its slide type) and its attachments."""
+    for new in parts:
+        new.metadata.update({k: v for k, v in cell.metadata.items() if k != "slideshow"})
+        if cell.get("attachments"):
+            new.attachments = cell.attachments     # whichever part shows an attached image finds it
+    return parts
+
+
 def split_cell(cell, state: dict, budget: float = BUDGET) -> list:
     """A cell taller than a slide, cut into cells that each fit: markdown between paragraphs or list
     items, a code cell between its outputs (a figure stays with the caption displayed after it)."""
@@ -437,11 +446,7 @@ def split_cell(cell, state: dict, budget: float = BUDGET) -> list:
             cells.append(new)
     else:
         return [cell]
-    for new in cells:
-        new.metadata.update({k: v for k, v in cell.metadata.items() if k != "slideshow"})
-    if cell.get("attachments"):
-        cells[0].attachments = cell.attachments
-    return cells
+    return _inherit(cell, cells)
 
 
 def split_at_headings(cell) -> list:
@@ -464,13 +469,7 @@ def split_at_headings(cell) -> list:
     parts.append("\n".join(current).strip("\n"))
     if len(parts) == 1:
         return [cell]
-    cells = [nbformat.v4.new_markdown_cell(part) for part in parts]
-    for new in cells:
-        new.metadata.update({k: v for k, v in cell.metadata.items() if k != "slideshow"})
-    if cell.get("attachments"):
-        for new in cells:
-            new.attachments = cell.attachments
-    return cells
+    return _inherit(cell, [nbformat.v4.new_markdown_cell(part) for part in parts])
 
 
 def shows_only_its_result(cell) -> bool:

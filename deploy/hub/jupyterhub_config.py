@@ -102,7 +102,7 @@ def secret(name: str, env: str, length: int) -> str:
 # ketamine_course.demos.base), and a config folder whose singleuser/jupyter_server_config.py turns
 # off Nagle's algorithm on kernel websockets (a slider move's figure then arrives without waiting
 # for a delayed acknowledgement).
-DEMO_ENV = {"KETAMINE_COURSE_PIXEL_DENSITY": str(env_int("COURSE_HUB_PIXEL_DENSITY", 1, 1, 2)),
+SERVER_ENV = {"KETAMINE_COURSE_PIXEL_DENSITY": str(env_int("COURSE_HUB_PIXEL_DENSITY", 1, 1, 2)),
             "JUPYTER_CONFIG_PATH": str(HERE / "singleuser")}
 
 IP = os.environ.get("COURSE_HUB_IP", "127.0.0.1")
@@ -149,13 +149,13 @@ if SPAWNER == "systemd":
     c.SystemdSpawner.dynamic_users = True
     c.SystemdSpawner.isolate_tmp = True
     c.SystemdSpawner.isolate_devices = True
-    c.Spawner.environment = {"JUPYTER_RUNTIME_DIR": "/tmp/jupyter-runtime", **DEMO_ENV}
+    c.Spawner.environment = {"JUPYTER_RUNTIME_DIR": "/tmp/jupyter-runtime", **SERVER_ENV}
 elif SPAWNER == "simple":
     # Plain processes as the hub's own user, one home folder per student under STATE/users.
     # No isolation between students and no enforced limits: for trying out and for tests.
     c.JupyterHub.spawner_class = "simple"
     c.SimpleLocalProcessSpawner.home_dir_template = str(STATE / "users" / "{username}")
-    c.Spawner.environment = {"JUPYTER_RUNTIME_DIR": lambda spawner: str(SHORT / spawner.user.name), **DEMO_ENV}
+    c.Spawner.environment = {"JUPYTER_RUNTIME_DIR": lambda spawner: str(SHORT / spawner.user.name), **SERVER_ENV}
 else:
     raise ValueError(f"COURSE_HUB_SPAWNER must be 'systemd' or 'simple', got {SPAWNER!r}")
 

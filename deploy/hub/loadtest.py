@@ -140,6 +140,13 @@ async def settle(max_s: float = 240.0, below: float = 0.2) -> tuple[float, float
     return time.monotonic() - t0, busy
 
 
+def cpu_ms_per_move(pattern: dict) -> float:
+    """CPU time (all roles) per slider move in a pattern, in ms."""
+    if not pattern["moves"]:
+        return float("nan")
+    return sum(pattern["cores"].values()) * pattern["seconds"] * 1000 / pattern["moves"]
+
+
 def pct(samples, q):
     s = sorted(samples)
     return s[min(len(s) - 1, max(0, round(q / 100 * (len(s) - 1))))] if s else float("nan")
@@ -512,7 +519,7 @@ def report(runs: list[dict], args) -> str:
                 if not p or "cores" not in p:
                     continue
                 total = sum(p["cores"].values())
-                per_move = total * p["seconds"] * 1000 / p["moves"] if p["moves"] else float("nan")
+                per_move = cpu_ms_per_move(p)
                 waited = r.get("settled", {}).get(kind, (float("nan"), 0))[0]
                 lines.append(f"| {r['students']} | {label} | {waited:.0f} | "
                              + " | ".join(f"{p['cores'][role]:.2f}" for role in ROLES)
@@ -562,7 +569,7 @@ def report(runs: list[dict], args) -> str:
              if r.get("patterns", {}).get("1/s", {}).get("cores") and r["patterns"]["1/s"]["moves"]]
     if costs:
         n, p = max(costs, key=lambda x: x[0])
-        per_move = sum(p["cores"].values()) * p["seconds"] * 1000 / p["moves"]
+        per_move = cpu_ms_per_move(p)
         kernels = p["cores"]["kernels"] / max(1e-9, sum(p["cores"].values()))
         lines.append(f"- CPU per move ({n} students, one move per second): {per_move:.0f} ms, {kernels:.0%} of it in "
                      f"the kernels. A core is fully busy at about {1000 / per_move:.0f} students moving once a second; "

@@ -558,6 +558,17 @@ def _generator(open_per_s: float, close_per_s: float, k_off_per_s: float,
     return q
 
 
+def _as_probabilities(m: np.ndarray) -> np.ndarray:
+    """Transition matrices (last two axes) with every row a distribution again, in place.
+
+    Very stiff cases (Mg2+ at -120 mV over long steps) drift ~1e-6 from a
+    probability matrix, whichever way the exponential is computed.
+    """
+    np.maximum(m, 0.0, out=m)
+    m /= m.sum(axis=-1, keepdims=True)
+    return m
+
+
 #: Eigenvector matrices worse conditioned than this are not trusted: expm is used instead.
 EIGEN_CONDITION_MAX = 1e6
 
@@ -590,10 +601,7 @@ def _transition_matrices(open_per_s: float, close_per_s: float, k_off_per_s: flo
         return np.stack([_transition_matrix(*args, int(step)) for step in steps_ns])
     vectors, rates, inverse = decomposition
     growth = np.exp(np.multiply.outer(np.asarray(steps_ns, dtype=float) * 1e-9, rates))
-    m = ((vectors[None, :, :] * growth[:, None, :]) @ inverse).real
-    np.maximum(m, 0.0, out=m)
-    m /= m.sum(axis=2, keepdims=True)
-    return m
+    return _as_probabilities(((vectors[None, :, :] * growth[:, None, :]) @ inverse).real)
 
 
 @functools.lru_cache(maxsize=1024)
@@ -609,11 +617,7 @@ def _transition_matrix(open_per_s: float, close_per_s: float, k_off_per_s: float
 
     q = _generator(open_per_s, close_per_s, k_off_per_s, trapping_fraction,
                    block_rate_per_s, agonist)
-    m = expm(q * (step_ns * 1e-9))
-    # Very stiff cases (Mg2+ at -120 mV over long steps) drift ~1e-6 from a
-    # probability matrix; make every row a distribution again.
-    np.maximum(m, 0.0, out=m)
-    m /= m.sum(axis=1, keepdims=True)
+    m = _as_probabilities(expm(q * (step_ns * 1e-9)))
     m.flags.writeable = False
     return m
 
