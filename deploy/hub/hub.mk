@@ -1,5 +1,6 @@
 # JupyterHub for a class (deploy/hub/README.md). Included by the Makefile.
-#   make hub-env    build the hub's own venv (course from requirements/lock.txt + hub extras) and proxy
+#   make hub-env    build the hub's own venv (course from requirements/lock.txt + hub extras), proxy and
+#                   the figures drawn before class (build/hub/frames)
 #   make hub        start the hub on http://127.0.0.1:8000 to try it out (Ctrl-C stops everything)
 #   make links      print nbgitpuller links: make links HUB_URL=https://hub.example.edu REPO_URL=https://...
 #   make loadtest   simulated students against a loopback hub -> BENCHMARKS.md
@@ -10,6 +11,8 @@ HUB_REQS      := deploy/hub/requirements.txt
 HUB_NPM_PKGS  := configurable-http-proxy@5.3.0
 HUB_STAMP     := $(HUB_VENV)/.installed
 HUB_NPM_STAMP := $(HUB_DIR)/npm/.installed-$(shell echo '$(HUB_NPM_PKGS)' | md5sum | cut -c1-8)
+HUB_PIXEL_DENSITY := $(or $(COURSE_HUB_PIXEL_DENSITY),1)
+HUB_FRAMES_STAMP  := $(HUB_DIR)/frames/.drawn-$(HUB_PIXEL_DENSITY)
 HUB_PORT      ?= 8000
 HUB_URL       ?=
 REPO_URL      ?=
@@ -36,7 +39,13 @@ $(HUB_NPM_STAMP):
 	npm install --no-save --no-audit --no-fund --loglevel=error --prefix $(HUB_DIR)/npm $(HUB_NPM_PKGS)
 	@touch $@
 
-hub-env: $(HUB_STAMP) $(HUB_NPM_STAMP)
+# Figures drawn before class, shown by the students' kernels instead of drawing them
+# (deploy/hub/predraw.py; COURSE_HUB_FRAMES in jupyterhub_config.py). Drawn at the hub's pixel density.
+$(HUB_FRAMES_STAMP): $(HUB_STAMP) deploy/hub/predraw.py scripts/build_frames.py $(wildcard notebooks/[0-9][0-9]_*.ipynb)
+	$(HUB_VENV)/bin/python deploy/hub/predraw.py $(HUB_DIR)/frames --pixel-density $(HUB_PIXEL_DENSITY)
+	@touch $@
+
+hub-env: $(HUB_STAMP) $(HUB_NPM_STAMP) $(HUB_FRAMES_STAMP)
 
 hub: hub-env
 	@echo "Class password:      $$(cat $(HUB_DIR)/state/user_password 2>/dev/null || echo '(created on first start: $(HUB_DIR)/state/user_password)')"

@@ -30,6 +30,9 @@ COURSE_HUB_KERNEL_TRANSPORT "ipc" (default) or "tcp": only for measuring the dif
 COURSE_HUB_PIXEL_DENSITY    device pixels per CSS pixel of the demo figures, 1 or 2 (default 1:
                             a quarter of the pixels per slider move, measured to serve a full class
                             better on one machine, BENCHMARKS.md); 2 is sharp on high-density screens
+COURSE_HUB_FRAMES           folder of demo figures drawn before class by deploy/hub/predraw.py
+                            (default: build/hub/frames, which make hub-env fills, when it exists);
+                            "off" draws every figure in the students' kernels
 
 Kernels use the ipc transport (Unix sockets) instead of TCP ports: with TCP, a class
 starting kernels at the same moment can lose kernels to "Address already in use".
@@ -103,7 +106,26 @@ def secret(name: str, env: str, length: int) -> str:
 # off Nagle's algorithm on kernel websockets (a slider move's figure then arrives without waiting
 # for a delayed acknowledgement).
 SERVER_ENV = {"KETAMINE_COURSE_PIXEL_DENSITY": str(env_int("COURSE_HUB_PIXEL_DENSITY", 1, 1, 2)),
-            "JUPYTER_CONFIG_PATH": str(HERE / "singleuser")}
+              "JUPYTER_CONFIG_PATH": str(HERE / "singleuser")}
+
+
+def frame_store() -> Path | None:
+    """The folder of figures drawn before class (deploy/hub/predraw.py), or None for none."""
+    raw = os.environ.get("COURSE_HUB_FRAMES", "").strip()
+    if raw == "off":
+        return None
+    if not raw:
+        default = ROOT / "build" / "hub" / "frames"
+        return default if default.is_dir() else None
+    if not Path(raw).is_dir():
+        raise ValueError(f"COURSE_HUB_FRAMES must be an existing folder of pre-drawn frames "
+                         f"(deploy/hub/predraw.py) or \"off\", got {raw!r}")
+    return Path(raw).resolve()
+
+
+# Kernels show a state from the store instead of drawing it (ketamine_course.demos.framestore).
+if frame_store() is not None:
+    SERVER_ENV["KETAMINE_COURSE_FRAME_STORE"] = str(frame_store())
 
 IP = os.environ.get("COURSE_HUB_IP", "127.0.0.1")
 PORT = env_int("COURSE_HUB_PORT", 8000, 1, 65533)

@@ -133,6 +133,19 @@ def test_students_servers_send_kernel_messages_without_nagle(tmp_path, spawner):
     assert handler.nodelay is True
 
 
+@pytest.mark.parametrize("spawner", ["simple", "systemd"])
+def test_config_points_kernels_at_the_figures_drawn_in_advance(tmp_path, spawner):
+    frames = tmp_path / "frames"
+    frames.mkdir()
+    c = load_config(tmp_path, COURSE_HUB_SPAWNER=spawner, COURSE_HUB_FRAMES=str(frames))
+    assert c.Spawner.environment["KETAMINE_COURSE_FRAME_STORE"] == str(frames.resolve())
+    off = load_config(tmp_path, COURSE_HUB_SPAWNER=spawner, COURSE_HUB_FRAMES="off")
+    assert "KETAMINE_COURSE_FRAME_STORE" not in off.Spawner.environment
+    with pytest.raises(ValueError, match=re.escape("COURSE_HUB_FRAMES must be an existing folder of pre-drawn "
+                                                   "frames (deploy/hub/predraw.py) or \"off\", got")):
+        load_config(tmp_path, COURSE_HUB_FRAMES=str(tmp_path / "missing"))
+
+
 def test_config_roster_limits_who_may_log_in(tmp_path):
     roster = tmp_path / "roster.txt"
     roster.write_text("# week 1\nAda\nbo\n\n")
@@ -232,10 +245,10 @@ def test_values_yaml_matches_the_one_machine_policy(z2jh, tmp_path):
 
 
 # --- the load test's report ---------------------------------------------------------------------
-def fake_run(n, p95_1s, failures=0, mem=220.0):
+def fake_run(n, p95_1s, failures=0, mem=220.0, frames="on"):
     pattern = {"moves": 20 * n, "p50": 40.0, "p95": p95_1s, "max": p95_1s + 10, "failures": failures,
                "errors": [], "load_before": "0.10 / 0.20 / 0.30", "load_after": "1.00 / 0.50 / 0.40"}
-    return {"students": n, "server_s": [2.0] * n, "kernel_s": [1.5] * n, "memory_mib": [mem] * n,
+    return {"students": n, "frames": frames, "server_s": [2.0] * n, "kernel_s": [1.5] * n, "memory_mib": [mem] * n,
             "cell_errors": [], "start_failures": [], "load_before": "0 / 0 / 0", "load_after": "0 / 0 / 0",
             "patterns": {"1/s": pattern, "drag": dict(pattern, p95=5 * p95_1s)}}
 
@@ -249,9 +262,9 @@ def test_loadtest_report_and_sizing_guide(tmp_path):
     text = loadtest.report(runs, args)
     cores = os.cpu_count()
     assert f"met p95 <= 100 ms at one move per second with no failures (the largest class that met the target): " \
-           f"at least **{20 / cores:.0f} students per core**" in text
+           f"at least **{20 / cores:.3g} students per core**" in text
     assert "about 220 MiB per student" in text and f"**{1024 / 220:.0f} students per GiB**" in text
-    assert "| 30 | 1 move/s | 600 | 40 | 150 | 160 | 0 | 0.10 / 0.20 / 0.30 | 1.00 / 0.50 / 0.40 |" in text
+    assert "| 30 | on | 1 move/s | 600 | 40 | 150 | 160 | 0 | 0.10 / 0.20 / 0.30 | 1.00 / 0.50 / 0.40 |" in text
     assert "| tcp | 90 | 4 | 60 | 1 / 1 / 1 | 2 / 2 / 2 |" in text
     # a failure disqualifies a class size even when its p95 is low
     failing = loadtest.report([fake_run(5, 50, failures=1)], args)
@@ -279,12 +292,31 @@ def test_loadtest_reports_where_the_cpu_went():
     run["patterns"]["1/s"].update(cores=cores, seconds=20.0)          # 200 moves in 20 s, 1.0 core busy
     run["settled"] = {"1/s": (12.0, 0.05)}
     text = loadtest.report([run], args)
-    assert "| 10 | 1 move/s | 12 | 0.50 | 0.20 | 0.10 | 0.00 | 0.15 | 0.05 | 1.00 | 100 |" in text
-    assert text.count("| 10 | all dragging | ") == 1                # no CPU row for a pattern without one
+    assert "| 10 | on | 1 move/s | 12 | 0.50 | 0.20 | 0.10 | 0.00 | 0.15 | 0.05 | 1.00 | 100 |" in text
+    assert text.count("| 10 | on | all dragging | ") == 1                # no CPU row for a pattern without one
     assert "- CPU per move (10 students, one move per second): 100 ms, 50% of it in the kernels. " \
            "A core is fully busy at about 10 students" in text
     alone = fake_run(1, 120)
     assert "One student alone, at one move per second: p50 40 ms, p95 120 ms." in loadtest.report([alone, run], args)
+
+
+def test_loadtest_sizes_the_hub_as_set_up_and_reports_the_figures_drawn_live():
+    """The sizing guide comes from runs with the figures drawn in advance (the hub's default); runs
+    without them are reported beside it, never mixed into it."""
+    loadtest = pytest.importorskip("loadtest")
+    args = type("Args", (), {"moves": 20, "seconds": 40.0, "burst": 3, "pixel_density": 1})()
+    slow = fake_run(30, 700, frames="off")
+    slow["patterns"]["1/s"].update(cores={role: 0.0 for role in loadtest.ROLES} | {"kernels": 1.2}, seconds=20.0)
+    text = loadtest.report([fake_run(30, 90), slow], args)
+    assert "Goal (30 students, no failures, p95 <= 100 ms at one move per second): met in this run." in text
+    assert "| 30 | off | 1 move/s | 600 | 40 | 700 |" in text
+    assert "Without the figures drawn in advance (every figure drawn by the kernels, as for a state outside the " \
+           "store), 30 students at one move per second: p50 40 ms, p95 700 ms, 40 ms of CPU per move." in text
+    # only runs without them: the guide is theirs, and says the goal was not met
+    alone = loadtest.report([slow], args)
+    assert "not met in this run" in alone and "Without the figures drawn in advance" not in alone
+    # one student on two cores: a fraction of a student per core is written as such, not rounded to 0
+    assert f"at least **{1 / os.cpu_count():.3g} students per core**" in loadtest.report([fake_run(1, 50)], args)
 
 
 def test_loadtest_sorts_processes_into_roles():
@@ -311,3 +343,14 @@ def test_loadtest_never_repeats_the_sliders_value_across_patterns():
         values = student.values()
         sent += [next(values) for _ in range(3)]
     assert all(a != b for a, b in zip(sent, sent[1:]))
+
+
+def test_loadtest_speaks_jupyterlabs_kernel_websocket_protocol():
+    """The simulated browser frames messages exactly as jupyter_server's v1 protocol code does."""
+    loadtest = pytest.importorskip("loadtest")
+    base = pytest.importorskip("jupyter_server.services.kernels.connection.base")
+    parts = [b'{"msg_type": "comm_msg"}', b"{}", b"{}", b'{"comm_id": "c"}', b"\x89PNG\x00\x01"]
+    packed = loadtest.ws_pack("shell", parts)
+    assert packed == base.serialize_msg_to_ws_v1(parts, "shell")
+    assert loadtest.ws_unpack(packed) == ("shell", parts) == base.deserialize_msg_from_ws_v1(packed)
+    assert loadtest.WS_PROTOCOL == "v1.kernel.websocket.jupyter.org"

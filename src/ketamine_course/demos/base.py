@@ -35,6 +35,7 @@ except ImportError:  # pragma: no cover - isal is a dependency; plain zlib still
     _deflate = zlib
 
 from .. import style
+from .framestore import from_environment as frame_store_from_environment
 from .textcache import CachingCanvas
 
 #: Default size of demo figures, inches (before presentation mode scales it).
@@ -415,7 +416,14 @@ class Demo(widgets.VBox):
         CSS pixel, a quarter of the pixels, and drawn sharp once the controls
         have been still for SHARPEN_AFTER_S. Moves that only redraw the dynamic
         artists are always sharp.
+
+        The image's new text alternative and figure reach the browser in one
+        message (``hold_sync``), not two.
         """
+        with self.image.hold_sync():
+            self._redraw(draft)
+
+    def _redraw(self, draft: bool) -> None:
         self._busy = True  # an update may adjust other controls; redraw once
         try:
             moved = self._update(**self.values())
@@ -431,7 +439,11 @@ class Demo(widgets.VBox):
         fit_titles(self.figure, minimum_pt=self._min_pt)
         key = self._state_key()
         seen = self._seen.get(key)
-        if seen is not None:  # drawn sharp before: the figures are deterministic, show those pixels again
+        if seen is None:
+            seen = self._stored(key)
+            if seen is not None:
+                self._remember(key, seen)
+        if seen is not None:  # drawn sharp before (or in advance): the figures are deterministic, show those pixels
             self._seen.move_to_end(key)
             if moved and self._blitter is not None:
                 self._blitter.limits_changed()
@@ -453,6 +465,11 @@ class Demo(widgets.VBox):
         def frozen(value):
             return tuple(value) if isinstance(value, list) else value
         return tuple((name, frozen(value)) for name, value in self.values().items())
+
+    def _stored(self, key: tuple) -> bytes | None:
+        """This state's figure from the hub's frame store (:mod:`.framestore`), if there is one and it has it."""
+        store = frame_store_from_environment(PIXEL_DENSITY)
+        return None if store is None else store.get(self.recipe, self.presenting, key)
 
     def _remember(self, key: tuple, png: bytes) -> bytes:
         """Keep the sharp PNG of the last SEEN_STATES states (about 0.1 MB each)."""
