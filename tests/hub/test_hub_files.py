@@ -310,8 +310,12 @@ def test_loadtest_sizes_the_hub_as_set_up_and_reports_the_figures_drawn_live():
     text = loadtest.report([fake_run(30, 90), slow], args)
     assert "Goal (30 students, no failures, p95 <= 100 ms at one move per second): met in this run." in text
     assert "| 30 | off | 1 move/s | 600 | 40 | 700 |" in text
-    assert "Without the figures drawn in advance (every figure drawn by the kernels, as for a state outside the " \
-           "store), 30 students at one move per second: p50 40 ms, p95 700 ms, 40 ms of CPU per move." in text
+    assert "Without the figures drawn in advance (the kernels draw every figure, as they do for a state outside the " \
+           "store), at one move per second, p50 / p95: 30 students 40 / 700 ms (40 ms of CPU per move). " \
+           "No class met the target without them." in text
+    both = loadtest.report([fake_run(30, 90), fake_run(1, 60, frames="off"), slow], args)
+    assert "p50 / p95: 1 student 40 / 60 ms; 30 students 40 / 700 ms (40 ms of CPU per move). " \
+           "The largest class that met the target without them: 1 student." in both
     # only runs without them: the guide is theirs, and says the goal was not met
     alone = loadtest.report([slow], args)
     assert "not met in this run" in alone and "Without the figures drawn in advance" not in alone

@@ -179,6 +179,10 @@ def test_three_students_follow_a_link_run_notebook_02_and_move_a_slider(class_hu
     for name in STUDENTS:
         files = list((loopback.runtime_dir(hub.state) / name).glob("kernel-*.json"))
         assert files and all(json.loads(f.read_text())["transport"] == "ipc" for f in files), name
+    # ... and showing the figures make hub-env drew in advance (their pixels: tests/test_framestore.py)
+    store = f"KETAMINE_COURSE_FRAME_STORE={ROOT / 'build' / 'hub' / 'frames'}".encode()
+    for name, pids in kernels.items():
+        assert store in Path(f"/proc/{pids[0]}/environ").read_bytes().split(b"\0"), name
 
 
 def test_one_students_kernel_crash_leaves_the_others_working(class_hub, artifacts):
