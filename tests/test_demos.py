@@ -421,3 +421,32 @@ def test_a_state_seen_before_is_shown_again_without_drawing(monkeypatch):
     for k in range(base.SEEN_STATES + 5):
         half.set(half_life_h=0.5 + 0.5 * (k % 24))
     assert len(half._seen) <= base.SEEN_STATES
+
+
+def test_a_move_sends_the_figure_and_its_text_alternative_in_one_message():
+    """The kernel sends the new PNG and the image's title (the state's description) as one widget update."""
+    demo = demos.mg_block()
+
+    class Comm:
+        """What a widget needs of its kernel comm: an id, a message handler and send."""
+        kernel, comm_id = object(), "test-one-message"
+
+        def __init__(self):
+            self.sent = []
+
+        def on_msg(self, _handler):
+            pass
+
+        def send(self, data=None, buffers=None, **_kwargs):
+            self.sent.append(data)
+
+    comm = Comm()
+    demo.image.comm = comm
+    try:
+        demo.controls["voltage_mv"].value = -20.0
+    finally:
+        widgets.widget._instances.pop(comm.comm_id, None)
+    updates = [m for m in comm.sent if m.get("method") == "update"]
+    assert len(updates) == 1
+    assert set(updates[0]["state"]) == {"tooltip"} and updates[0]["buffer_paths"] == [["value"]]  # the PNG: a buffer
+    assert updates[0]["state"]["tooltip"] == demo.description and "At -20 mV" in demo.description
