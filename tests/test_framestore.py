@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import subprocess
 import sys
+import warnings
 
 import nbformat
 import numpy as np
@@ -58,6 +59,7 @@ def test_a_demo_shows_a_stored_state_and_draws_the_rest(store_env, tmp_path):
     marker = bytes(drawn.image.value)                    # the figure of -40 mV, stored under -20 mV
     store = framestore.FrameStore(tmp_path, base.PIXEL_DENSITY)
     store.put(RECIPE, False, (("voltage_mv", -20.0), ("mg_mm", 1.0)), marker)
+    store.marker().touch()                                 # as predraw.py does once it has drawn every frame
     store_env(tmp_path)
 
     demo = demos.mg_block()
@@ -81,6 +83,11 @@ def test_no_store_and_bad_store_settings(store_env, monkeypatch, tmp_path):
     store_env(tmp_path)                                    # a folder with no frames for this version
     with pytest.warns(UserWarning, match="has no frames for this version of the course"):
         assert framestore.from_environment(2) is not None
+    (tmp_path / framestore.fingerprint()).mkdir()          # this version's folder, drawn at another density
+    (tmp_path / framestore.fingerprint() / ".drawn-at-density-1").touch()
+    store_env(tmp_path)
+    with pytest.warns(UserWarning, match="has no frames drawn at pixel density 2; .* --pixel-density 2"):
+        framestore.from_environment(2)
     with pytest.raises(ValueError, match="png must be the bytes of a PNG file"):
         framestore.FrameStore(tmp_path, 2).put(RECIPE, False, (), b"GIF89a")
 
@@ -99,7 +106,8 @@ def test_predraw_stores_what_the_kernels_would_draw(store_env, tmp_path):
                           "--pixel-density", str(base.PIXEL_DENSITY)], capture_output=True, text=True, cwd=tmp_path)
     assert out.returncode == 0, out.stderr
     assert [p.name for p in folder.iterdir()] == [framestore.fingerprint()]
-    stored = sorted(p for p in (folder / framestore.fingerprint()).iterdir())
+    files = set((folder / framestore.fingerprint()).iterdir())
+    stored = {p for p in files if p.suffix == ".png"}
     sys.path.insert(0, str(ROOT / "scripts"))
     try:
         from build_frames import FRAME_BUDGET, plan
@@ -107,9 +115,13 @@ def test_predraw_stores_what_the_kernels_would_draw(store_env, tmp_path):
         sys.path.remove(str(ROOT / "scripts"))
     specs = plan("mg_block", demos.mg_block(), FRAME_BUDGET)
     assert len(stored) == np.prod([len(s["values"]) for s in specs])
-    assert all(p.suffix == ".png" for p in stored)         # no partial files left behind
+    # nothing else: no partial files left behind, only the mark of a complete drawing at this density
+    assert files - stored == {framestore.FrameStore(folder, base.PIXEL_DENSITY).marker()}
 
     store_env(folder)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")                     # a complete store for this version: no warning
+        assert framestore.from_environment(base.PIXEL_DENSITY).marker().exists()
     demo = demos.mg_block()
     reads = []
     demo._stored = lambda key, stored=demo._stored: reads.append(stored(key)) or reads[-1]

@@ -76,6 +76,8 @@ def main(argv=None) -> int:
                 demo.set(**{s["name"]: s["values"][i] for s, i in zip(specs, combo) if s["live"]})
                 store.put(demo.recipe, demo.presenting, demo._state_key(), demo.image.value)
                 count += 1
+    store.folder.mkdir(parents=True, exist_ok=True)
+    store.marker().touch()  # the kernels warn about a store without it (drawn at another density, or unfinished)
     size = sum(f.stat().st_size for f in store.folder.glob("*.png")) if store.folder.exists() else 0
     print(f"{count} frames of {len(done)} demos in {store.folder} ({size / 2**20:.1f} MiB, "
           f"{time.monotonic() - t0:.0f} s)")

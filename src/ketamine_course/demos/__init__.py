@@ -10,7 +10,8 @@ One module per concept, beside the concept module it draws:
 - :mod:`.onset`: onset comparison and a course against one infusion (05);
 - :mod:`.safety`: evidence by condition and adverse effects (06);
 - :mod:`.appraisal`: forest plots and the blinding model (07);
-- :mod:`.glossary`: the glossary search box.
+- :mod:`.glossary`: the glossary search box;
+- :mod:`.framestore`: figures drawn in advance, shared read-only by the kernels of a class hub.
 
 The science lives in the concept modules; these modules only wire widgets to
 artists. A notebook calls a demo in one line, e.g. ``demos.mg_block()``.

@@ -77,6 +77,10 @@ class FrameStore:
         self.density = density
         self.folder = self.root / fingerprint()
 
+    def marker(self) -> Path:
+        """The empty file deploy/hub/predraw.py leaves once it has drawn every frame at this density."""
+        return self.folder / f".drawn-at-density-{self.density}"
+
     def path(self, recipe: dict, presenting: bool, state: tuple) -> Path:
         return self.folder / frame_name(recipe, presenting, self.density, state)
 
@@ -121,4 +125,7 @@ def from_environment(density: int) -> FrameStore | None:
         warnings.warn(f"the frame store {raw} has no frames for this version of the course "
                       f"(fingerprint {fingerprint()}); every figure will be drawn. Rebuild it with "
                       f"deploy/hub/predraw.py.", stacklevel=2)
+    elif not store.marker().exists():
+        warnings.warn(f"the frame store {raw} has no frames drawn at pixel density {density}; every figure will "
+                      f"be drawn. Draw them with deploy/hub/predraw.py --pixel-density {density}.", stacklevel=2)
     return store
