@@ -182,6 +182,13 @@ def encode(png: bytes) -> bytes:
     return out.getvalue()
 
 
+def walk(demo, specs: list[dict]):
+    """Move ``demo`` through every planned state (:func:`plan`); yields once each state is drawn."""
+    for combo in itertools.product(*(range(len(s["values"])) for s in specs)):
+        demo.set(**{s["name"]: s["values"][i] for s, i in zip(specs, combo) if s["live"]})
+        yield
+
+
 def render(recipe: dict, folder: Path, budget: int = FRAME_BUDGET) -> dict:
     """Draw every planned state of one demo into ``folder``; return its manifest."""
     import ipywidgets as W
@@ -193,9 +200,7 @@ def render(recipe: dict, folder: Path, budget: int = FRAME_BUDGET) -> dict:
     extras_widgets = [w for w in demo.extra if isinstance(w, W.HTML)]
     extras, extra_index, frames = [], {}, []
     folder.mkdir(parents=True, exist_ok=True)
-    for combo in itertools.product(*(range(len(s["values"])) for s in specs)):
-        values = {s["name"]: s["values"][i] for s, i in zip(specs, combo) if s["live"]}
-        demo.set(**values)
+    for _ in walk(demo, specs):
         data = encode(demo.image.value)
         name = hashlib.sha1(data).hexdigest()[:16] + ".webp"
         if not (folder / name).exists():

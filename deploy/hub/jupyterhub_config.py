@@ -124,8 +124,9 @@ def frame_store() -> Path | None:
 
 
 # Kernels show a state from the store instead of drawing it (ketamine_course.demos.framestore).
-if frame_store() is not None:
-    SERVER_ENV["KETAMINE_COURSE_FRAME_STORE"] = str(frame_store())
+FRAMES = frame_store()
+if FRAMES is not None:
+    SERVER_ENV["KETAMINE_COURSE_FRAME_STORE"] = str(FRAMES)
 
 IP = os.environ.get("COURSE_HUB_IP", "127.0.0.1")
 PORT = env_int("COURSE_HUB_PORT", 8000, 1, 65533)

@@ -483,6 +483,12 @@ def mib(x):
     return f"{x:.0f}"
 
 
+def meets_target(run: dict) -> bool:
+    """A class size that met the goal: p95 <= 100 ms at one move per second, and nothing failed."""
+    p = run.get("patterns", {}).get("1/s")
+    return bool(p) and p["p95"] <= 100 and p["failures"] == 0 and not run.get("start_failures")
+
+
 def report(runs: list[dict], args) -> str:
     results = [r for r in runs if "burst" not in r]
     bursts = [r["burst"] for r in runs if "burst" in r]
@@ -578,14 +584,10 @@ def report(runs: list[dict], args) -> str:
         if errs:
             lines += ["", "First burst failures: " + "; ".join(f"`{e[:160]}`" for e in errs[:3])]
     # Sizing guide: the hub as it is set up (figures drawn in advance) when this run measured it.
-    others = [r for r in results if r.get("frames", "off") == "off"]
-    if any(r.get("frames") == "on" for r in results):
-        results = [r for r in results if r.get("frames") == "on"]
-    else:
-        others = []
+    sized = [r for r in results if r.get("frames") == "on"] or results
+    others, results = [r for r in results if r not in sized], sized
     # The largest class that met the target at one move per second, with no failure.
-    ok = [r for r in results if r.get("patterns", {}).get("1/s") and r["patterns"]["1/s"]["p95"] <= 100
-          and not r.get("start_failures") and r["patterns"]["1/s"]["failures"] == 0]
+    ok = [r for r in results if meets_target(r)]
     per_student = max((statistics.median(r["memory_mib"]) for r in results if r.get("memory_mib")), default=0)
     lines += ["", "### Sizing guide", ""]
     if ok:
@@ -620,7 +622,7 @@ def report(runs: list[dict], args) -> str:
                  f"{'met' if goal else 'not met'} in this run.")
     drawn = [(r["students"], r["patterns"]["1/s"]) for r in others if r.get("patterns", {}).get("1/s")]
     if drawn:
-        met = [n for n, p in drawn if p["p95"] <= 100 and p["failures"] == 0]
+        met = [r["students"] for r in others if meets_target(r)]
         lines.append("- Without the figures drawn in advance (the kernels draw every figure, as they do for a state "
                      "outside the store), at one move per second, p50 / p95: "
                      + "; ".join(f"{n} student{'s' if n > 1 else ''} {p['p50']:.0f} / {p['p95']:.0f} ms"

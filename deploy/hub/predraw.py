@@ -18,7 +18,6 @@ Frames of other versions of the package are removed from FOLDER.
 from __future__ import annotations
 
 import argparse
-import itertools
 import json
 import os
 import shutil
@@ -50,7 +49,7 @@ def main(argv=None) -> int:
 
     matplotlib.use("Agg")
     import nbformat
-    from build_frames import FRAME_BUDGET, demo_outputs, plan
+    from build_frames import FRAME_BUDGET, demo_outputs, plan, walk
 
     from ketamine_course import demos
     from ketamine_course.demos.framestore import FrameStore, fingerprint
@@ -71,14 +70,12 @@ def main(argv=None) -> int:
                 continue
             done.add(text)
             demo = getattr(demos, recipe["demo"])(**recipe["arguments"])
-            specs = plan(recipe["demo"], demo, FRAME_BUDGET)
-            for combo in itertools.product(*(range(len(s["values"])) for s in specs)):
-                demo.set(**{s["name"]: s["values"][i] for s, i in zip(specs, combo) if s["live"]})
+            for _ in walk(demo, plan(recipe["demo"], demo, FRAME_BUDGET)):
                 store.put(demo.recipe, demo.presenting, demo._state_key(), demo.image.value)
                 count += 1
     store.folder.mkdir(parents=True, exist_ok=True)
     store.marker().touch()  # the kernels warn about a store without it (drawn at another density, or unfinished)
-    size = sum(f.stat().st_size for f in store.folder.glob("*.png")) if store.folder.exists() else 0
+    size = sum(f.stat().st_size for f in store.folder.glob("*.png"))
     print(f"{count} frames of {len(done)} demos in {store.folder} ({size / 2**20:.1f} MiB, "
           f"{time.monotonic() - t0:.0f} s)")
     return 0
